@@ -1,0 +1,13 @@
+"""seed_demo: every app's demo data, in dependency order. Idempotent."""
+
+from participants.demo import demo_accounts_seed, demo_units_seed
+from quizzes.demo import demo_questions_seed
+from rounds.demo import demo_contests_seed
+
+
+def demo_seed() -> dict[str, int]:
+    demo_units_seed()
+    demo_accounts_seed()
+    demo_contests_seed()
+    created_questions = demo_questions_seed()
+    return {"questions_created": created_questions}

@@ -1,0 +1,67 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import User
+from .phones import normalize_phone
+from .sms import sms_send
+
+
+class VietnamesePhoneField(forms.CharField):
+    """Accepts 0912 345 678, +84 912 345 678, 84912345678…; cleans to +84912345678."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Số điện thoại di động"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "autocomplete": "tel",
+                    "inputmode": "tel",
+                    "placeholder": "0912 345 678",
+                }
+            ),
+        )
+        kwargs.pop("validators", None)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
+
+
+class ContestAccountAdapter(DefaultAccountAdapter):
+    """Phone-number accounts: allauth's phone hooks backed by User.phone."""
+
+    def phone_form_field(self, **kwargs):
+        return VietnamesePhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return normalize_phone(phone)
+
+    def set_phone(self, user, phone: str, verified: bool) -> None:
+        user.phone = normalize_phone(phone)
+        user.phone_verified = verified
+        if user.pk:
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        if not user.phone:
+            return None
+        return user.phone, user.phone_verified
+
+    def set_phone_verified(self, user, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone: str):
+        return User.objects.filter(phone=phone).order_by("pk").first()
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        sms_send(
+            phone=phone,
+            message=_("Mã xác minh tài khoản Cuộc thi trực tuyến của bạn là %(code)s")
+            % {"code": code},
+        )

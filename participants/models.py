@@ -1,0 +1,244 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .phones import mask_cccd, mask_phone, national_format, normalize_phone
+
+
+class PhoneUserManager(UserManager):
+    use_in_migrations = True
+
+    def _create_user(self, phone, email, password, **extra_fields):
+        user = self.model(phone=normalize_phone(phone), email=self.normalize_email(email or ""))
+        for name, value in extra_fields.items():
+            setattr(user, name, value)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(phone, email, password, **extra_fields)
+
+    def create_superuser(self, phone, email=None, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(phone, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. The login is the Vietnamese mobile number, stored in E.164 (+84…)."""
+
+    username = None
+    first_name = None
+    last_name = None
+    phone = models.CharField(_("số điện thoại"), max_length=16, unique=True)
+    phone_verified = models.BooleanField(_("đã xác minh số điện thoại"), default=False)
+    email = models.EmailField(_("email"), blank=True)
+
+    USERNAME_FIELD = "phone"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = PhoneUserManager()
+
+    class Meta:
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phone__regex=r"^\+84[35789][0-9]{8}$"),
+                name="user_phone_e164_vietnam_mobile",
+                violation_error_message=_("Số điện thoại phải là số di động Việt Nam."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return national_format(self.phone)
+
+    def get_full_name(self) -> str:
+        profile = getattr(self, "participant", None)
+        return profile.full_name if profile else str(self)
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+
+class Unit(models.Model):
+    """A node of the unit tree: the department, its offices, attached units, unions."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        OFFICE = "office", _("Phòng nghiệp vụ")
+        ATTACHED = "attached", _("Đơn vị trực thuộc")
+        UNION = "union", _("Tổ chức đoàn thể")
+        LOCALITY = "locality", _("Địa phương")
+        OTHER = "other", _("Khác")
+
+    code = models.SlugField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    headcount = models.PositiveIntegerField(
+        _("số người đăng ký chỉ tiêu"),
+        default=0,
+        help_text=_("Số cán bộ, công chức, viên chức, người lao động, đoàn viên của đơn vị."),
+    )
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="unit_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """The profile of a person who takes part; one per account."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
+        OTHER = "other", _("Khác")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="participant",
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    cccd = models.CharField(
+        _("số CCCD"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Căn cước công dân, 12 chữ số (không bắt buộc)."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    locality = models.CharField(_("nơi ở (xã/phường, huyện)"), max_length=200, blank=True)
+    is_unranked = models.BooleanField(
+        _("không xếp hạng"),
+        default=False,
+        help_text=_(
+            "Tài khoản của Ban Tổ chức, người soạn câu hỏi: được thi nhưng không xét giải."
+        ),
+    )
+    profile_locked_at = models.DateTimeField(
+        _("khóa thông tin lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Thông tin định danh bị khóa sau bài thi đầu tiên đã nộp."),
+    )
+    created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
+
+    IDENTIFYING_FIELDS = ("full_name", "date_of_birth", "gender", "cccd", "unit")
+
+    class Meta:
+        verbose_name = _("người dự thi")
+        verbose_name_plural = _("người dự thi")
+        permissions = [
+            ("view_personal_data", _("Xem đầy đủ số điện thoại, CCCD, ngày sinh")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cccd__isnull=True) | Q(cccd__regex=r"^[0-9]{12}$"),
+                name="participant_cccd_twelve_digits",
+                violation_error_message=_("Số CCCD phải gồm đúng 12 chữ số."),
+            )
+        ]
+        indexes = [models.Index(fields=["unit"], name="participant_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.user.phone)
+
+    @property
+    def masked_cccd(self) -> str:
+        return mask_cccd(self.cccd or "")
+
+    @property
+    def public_name(self) -> str:
+        """Name as public pages show it: 'Nguyễn Văn A · 09******23'."""
+        return f"{self.full_name} · {self.masked_phone}"
+
+
+class UnitRepresentative(models.Model):
+    """A unit's contact person (đầu mối): sees the reports of the unit and its sub-units."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="represented_units",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="representatives"
+    )
+
+    class Meta:
+        verbose_name = _("đầu mối đơn vị")
+        verbose_name_plural = _("đầu mối đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="unit_representative_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit}"
+
+
+class AuditLogEntry(models.Model):
+    """Who did what, when: organiser actions and exports of personal data."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("hành động"), max_length=80, db_index=True)
+    target_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True)
+    target_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thao tác")
+        verbose_name_plural = _("nhật ký thao tác")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor} {self.action}"

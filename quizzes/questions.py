@@ -1,0 +1,33 @@
+"""Rules about a question's content, shared by the admin, the importer and the seed data."""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_question_text(text: str) -> str:
+    """Case-, space- and Unicode-form-insensitive text, to find the same question twice."""
+    text = unicodedata.normalize("NFC", text or "").casefold()
+    return _SPACES.sub(" ", text).strip()[:500]
+
+
+def validate_choices(*, kind: str, correct_flags: Sequence[bool]) -> None:
+    """Refuse a question that cannot be answered correctly."""
+    if len(correct_flags) < 2:
+        raise ValidationError(
+            _("Câu hỏi cần ít nhất hai phương án trả lời."), code="too_few_choices"
+        )
+    correct = sum(1 for flag in correct_flags if flag)
+    if correct == 0:
+        raise ValidationError(_("Câu hỏi chưa có phương án đúng."), code="no_correct_choice")
+    if kind == "single" and correct > 1:
+        raise ValidationError(
+            _("Câu hỏi một đáp án chỉ được có đúng một phương án đúng (đang có %(n)d).")
+            % {"n": correct},
+            code="single_with_many_correct",
+        )

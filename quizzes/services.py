@@ -1,0 +1,327 @@
+"""The attempt: start, autosave, submit, and finalising attempts left open past their deadline.
+
+Races are settled by the database: the partial unique index allows one in-progress attempt per
+participant and round; submit locks the attempt and its answer rows; a save is one guarded
+UPDATE that a finished attempt's answers no longer match (their `is_correct` is set).
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.models import Participant
+from participants.selectors import participant_missing_fields
+from rounds.models import Disqualification, Round
+
+from .models import Attempt, AttemptAnswer, DrawRule, Question
+from .selectors import attempt_save_context, question_contents
+
+_random = random.SystemRandom()
+
+
+class AttemptError(Exception):
+    """A refusal the participant should read: a Vietnamese message, a stable code, a status."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class AttemptStart:
+    attempt: Attempt
+    resumed: bool
+    shortened: bool  # less time than the contest's limit, because the round ends sooner
+
+
+def question_pool_draw(*, round: Round, count: int) -> list[int]:
+    """Draw question ids at random by the round's draw rules (topic × difficulty × count);
+    without rules, `count` questions from the whole active pool."""
+    pool = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+    rules = list(DrawRule.objects.filter(round=round))
+    if not rules:
+        rules = [None]
+    drawn: list[int] = []
+    for rule in rules:
+        if rule is None:
+            candidates = list(pool.values_list("id", flat=True))
+            wanted = count
+        else:
+            candidates = list(
+                pool.filter(topic_id=rule.topic_id, difficulty=rule.difficulty).values_list(
+                    "id", flat=True
+                )
+            )
+            wanted = rule.count
+        if len(candidates) < wanted:
+            raise AttemptError(
+                "pool_too_small",
+                _("Ngân hàng câu hỏi của đợt thi chưa đủ câu. Vui lòng báo Ban Tổ chức."),
+                status=503,
+            )
+        drawn.extend(_random.sample(candidates, wanted))
+    _random.shuffle(drawn)
+    return drawn
+
+
+def attempt_start(
+    *,
+    participant: Participant,
+    round: Round,
+    now: datetime | None = None,
+    session_key: str = "",
+    client_ip: str | None = None,
+) -> AttemptStart:
+    """Start an attempt, or give back the one in progress (never two)."""
+    now = now or timezone.now()
+    contest = round.contest
+    if not round.is_open_at(now):
+        raise AttemptError("round_not_open", _("Đợt thi không trong thời gian làm bài."), 409)
+    missing = participant_missing_fields(participant=participant)
+    if missing:
+        raise AttemptError(
+            "profile_incomplete",
+            _("Bạn cần bổ sung thông tin cá nhân trước khi thi: %(fields)s.")
+            % {"fields": ", ".join(missing)},
+            409,
+        )
+    if Disqualification.objects.filter(contest_id=contest.pk, participant=participant).exists():
+        raise AttemptError(
+            "disqualified",
+            _("Tài khoản của bạn đã bị Ban Tổ chức loại khỏi cuộc thi. Liên hệ Ban Tổ chức."),
+            403,
+        )
+
+    existing = list(
+        Attempt.objects.filter(participant=participant, round=round).only(
+            "id", "number", "state", "deadline", "started_at", "round_id", "participant_id"
+        )
+    )
+    in_progress = next((a for a in existing if a.state == Attempt.State.IN_PROGRESS), None)
+    if in_progress is not None:
+        if now < in_progress.deadline + contest.grace:
+            return AttemptStart(attempt=in_progress, resumed=True, shortened=False)
+        attempt_finalize(attempt_id=in_progress.pk, now=now)
+
+    next_number = max((a.number for a in existing), default=0) + 1
+    if next_number > contest.attempts_per_round:
+        raise AttemptError(
+            "attempts_used_up",
+            _("Bạn đã dùng hết %(n)d lượt thi của đợt này.") % {"n": contest.attempts_per_round},
+            409,
+        )
+
+    question_ids = question_pool_draw(round=round, count=contest.questions_per_attempt)
+    contents = question_contents(question_ids=question_ids)
+    deadline = min(now + contest.time_limit, round.ends_at)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                participant=participant,
+                round=round,
+                number=next_number,
+                started_at=now,
+                deadline=deadline,
+                question_count=len(question_ids),
+                session_key=session_key or "",
+                client_ip=client_ip,
+            )
+            AttemptAnswer.objects.bulk_create(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question_id=qid,
+                    position=position,
+                    choice_order=_random.sample(
+                        list(contents[qid].choices), len(contents[qid].choices)
+                    ),
+                )
+                for position, qid in enumerate(question_ids, start=1)
+            )
+    except IntegrityError:
+        # A parallel start won the race (same number, or the one-in-progress index).
+        winner = Attempt.objects.filter(
+            participant=participant, round=round, state=Attempt.State.IN_PROGRESS
+        ).first()
+        if winner is None:
+            raise AttemptError(
+                "start_conflict", _("Có lỗi khi bắt đầu lượt thi, vui lòng thử lại."), 409
+            ) from None
+        return AttemptStart(attempt=winner, resumed=True, shortened=False)
+    return AttemptStart(
+        attempt=attempt, resumed=False, shortened=deadline - now < contest.time_limit
+    )
+
+
+def _save_refusal(*, attempt_id: int, participant_id: int) -> AttemptError:
+    """Why a guarded save matched no row (only computed on the refusal path)."""
+    attempt = Attempt.objects.filter(pk=attempt_id, participant_id=participant_id).first()
+    if attempt is None:
+        return AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    if attempt.is_finished:
+        return AttemptError("attempt_finished", _("Bài thi đã được nộp, không thể sửa."), 409)
+    return AttemptError(
+        "deadline_passed", _("Đã hết thời gian làm bài, câu trả lời không được lưu."), 409
+    )
+
+
+def answer_save(
+    *,
+    participant_id: int,
+    attempt_id: int,
+    question_id: int,
+    choice_ids: list[int],
+    seq: int,
+    now: datetime | None = None,
+) -> bool:
+    """Save the option(s) chosen for one question of an in-progress attempt, in one guarded
+    write. Returns False when a newer save (higher `seq`) is already stored."""
+    now = now or timezone.now()
+    context = attempt_save_context(attempt_id=attempt_id)
+    if context is None or context.participant_id != participant_id:
+        raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    if now.timestamp() >= context.deadline_with_grace_seconds:
+        raise AttemptError(
+            "deadline_passed", _("Đã hết thời gian làm bài, câu trả lời không được lưu."), 409
+        )
+    content = question_contents(question_ids=[question_id]).get(question_id)
+    if content is None:
+        raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."), 400)
+    chosen = sorted(set(choice_ids))
+    if any(choice_id not in content.choices for choice_id in chosen):
+        raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."), 400)
+    if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
+        raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."), 400)
+
+    updated = AttemptAnswer.objects.filter(
+        attempt_id=attempt_id,
+        question_id=question_id,
+        seq__lt=seq,
+        is_correct__isnull=True,
+        attempt__participant_id=participant_id,
+        attempt__state=Attempt.State.IN_PROGRESS,
+        attempt__deadline__gt=now - context.grace,
+    ).update(selected=chosen, seq=seq, saved_at=now)
+    if updated:
+        return True
+    stale = AttemptAnswer.objects.filter(
+        attempt_id=attempt_id,
+        question_id=question_id,
+        seq__gte=seq,
+        is_correct__isnull=True,
+        attempt__participant_id=participant_id,
+    ).exists()
+    if stale:
+        return False
+    if not AttemptAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id).exists():
+        raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."), 400)
+    raise _save_refusal(attempt_id=attempt_id, participant_id=participant_id)
+
+
+def prediction_save(
+    *,
+    participant_id: int,
+    attempt_id: int,
+    prediction: int,
+    seq: int,
+    now: datetime | None = None,
+) -> bool:
+    """Save the prediction-question answer, guarded like an answer save."""
+    now = now or timezone.now()
+    context = attempt_save_context(attempt_id=attempt_id)
+    if context is None or context.participant_id != participant_id:
+        raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    if prediction < 0 or prediction > 10_000_000:
+        raise AttemptError(
+            "invalid_prediction", _("Số dự đoán phải là số nguyên từ 0 đến 10.000.000."), 400
+        )
+    updated = Attempt.objects.filter(
+        pk=attempt_id,
+        participant_id=participant_id,
+        state=Attempt.State.IN_PROGRESS,
+        deadline__gt=now - context.grace,
+        prediction_seq__lt=seq,
+    ).update(prediction=prediction, prediction_seq=seq)
+    if updated:
+        return True
+    if Attempt.objects.filter(
+        pk=attempt_id, state=Attempt.State.IN_PROGRESS, prediction_seq__gte=seq
+    ).exists():
+        return False
+    raise _save_refusal(attempt_id=attempt_id, participant_id=participant_id)
+
+
+def attempt_finalize(
+    *, attempt_id: int, now: datetime | None = None, by_participant: bool = False
+) -> Attempt:
+    """Submit an attempt and score it; idempotent. Submitted by the person before the deadline
+    (plus grace): `submitted_at` is now, capped at the deadline. Otherwise it is auto-submitted
+    with `submitted_at = deadline`, counting the answers saved until then."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locking the answer rows (and, through the join, the attempt) waits for saves in
+        # flight; a save that comes after sees `is_correct` set and matches nothing.
+        rows = list(
+            AttemptAnswer.objects.select_for_update(of=("self", "attempt"))
+            .filter(attempt_id=attempt_id)
+            .select_related("attempt", "attempt__round__contest")
+            .order_by("position")
+        )
+        if not rows:
+            return Attempt.objects.get(pk=attempt_id)
+        attempt = rows[0].attempt
+        if attempt.is_finished:
+            return attempt
+        grace = attempt.round.contest.grace
+        if by_participant and now < attempt.deadline + grace:
+            state = Attempt.State.SUBMITTED
+            submitted_at = min(now, attempt.deadline)
+        else:
+            state = Attempt.State.AUTO_SUBMITTED
+            submitted_at = attempt.deadline
+        contents = question_contents(question_ids=[row.question_id for row in rows])
+        correct_ids = [
+            row.id for row in rows if set(row.selected) == contents[row.question_id].correct_ids
+        ]
+        AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
+            is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
+        )
+        attempt.state = state
+        attempt.submitted_at = submitted_at
+        attempt.score = len(correct_ids)
+        attempt.duration_ms = int((submitted_at - attempt.started_at).total_seconds() * 1000)
+        attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms"])
+        Participant.objects.filter(
+            pk=attempt.participant_id, profile_locked_at__isnull=True
+        ).update(profile_locked_at=submitted_at)
+    return attempt
+
+
+def attempt_submit(*, participant_id: int, attempt_id: int, now: datetime | None = None) -> Attempt:
+    """The participant's own submit: idempotent, one state change under parallel submits."""
+    if not Attempt.objects.filter(pk=attempt_id, participant_id=participant_id).exists():
+        raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    return attempt_finalize(attempt_id=attempt_id, now=now, by_participant=True)
+
+
+def attempts_finalize_overdue(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Auto-submit attempts past `deadline + grace` (the sweep). Returns how many."""
+    now = now or timezone.now()
+    overdue = (
+        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now)
+        .select_related("round__contest")
+        .only("id", "deadline", "round__contest__grace_seconds")
+        .order_by("deadline")[:limit]
+    )
+    finalized = 0
+    for attempt in overdue:
+        if now >= attempt.deadline + attempt.round.contest.grace:
+            attempt_finalize(attempt_id=attempt.pk, now=now)
+            finalized += 1
+    return finalized

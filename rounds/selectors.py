@@ -1,0 +1,36 @@
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from .models import Contest, Round
+
+
+def contest_current(*, now: datetime | None = None) -> Contest | None:
+    """The contest the home page shows: an active one with a round open now, else the newest
+    active one."""
+    now = now or timezone.now()
+    active = Contest.objects.filter(is_active=True)
+    open_now = active.filter(
+        rounds__starts_at__lte=now,
+        rounds__ends_at__gt=now,
+        rounds__is_practice=False,
+        rounds__state__in=[Round.State.SCHEDULED, Round.State.OPEN],
+    )
+    return open_now.order_by("-created_at").first() or active.order_by("-created_at").first()
+
+
+def contest_rounds(*, contest: Contest) -> QuerySet[Round]:
+    return contest.rounds.filter(is_practice=False).order_by("number")
+
+
+def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
+    """'Mở sau 2 ngày, 3 giờ', 'Đóng sau 4 giờ', 'Đã đóng 3 ngày trước'."""
+    now = now or timezone.now()
+    if now < round.starts_at:
+        return _("Mở sau %(delta)s") % {"delta": timeuntil(round.starts_at, now)}
+    if now < round.ends_at and round.is_open_at(now):
+        return _("Đóng sau %(delta)s") % {"delta": timeuntil(round.ends_at, now)}
+    return _("Đã đóng %(delta)s trước") % {"delta": timesince(round.ends_at, now)}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: migrate, seed the demo, start a Celery worker and beat, then the web server.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+py=.venv/bin/python
+mkdir -p var/log
+$py manage.py migrate --noinput
+$py manage.py seed_demo
+$py manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+
+.venv/bin/celery -A contest_site worker --loglevel=INFO --concurrency=1 >var/log/worker.log 2>&1 &
+worker=$!
+.venv/bin/celery -A contest_site beat --loglevel=INFO >var/log/beat.log 2>&1 &
+beat=$!
+trap 'kill $worker $beat 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Cuộc thi trực tuyến đang chạy tại  http://$host:$port/
+  Trang quản trị (Ban Tổ chức):       http://$host:$port/admin/
+  Tài khoản Ban Tổ chức:  0900000001 / thidemo2024
+  Tài khoản thí sinh:     0911111111 / thidemo2024
+  Nhật ký Celery: var/log/worker.log, var/log/beat.log
+
+MSG
+$py manage.py runserver "$host:$port"

@@ -1,0 +1,108 @@
+"""factory_boy factories for every model the tests build."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from participants.models import Participant, Unit, User
+from quizzes.models import Choice, Difficulty, Question, Topic
+from rounds.models import Contest, PrizeTier, Round
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"don-vi-{n}")
+    name = factory.Sequence(lambda n: f"Đơn vị số {n}")
+    kind = Unit.Kind.OFFICE
+    headcount = 20
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    phone = factory.Sequence(lambda n: f"+8491{n:07d}")
+    password = factory.django.Password("mat-khau-an-toan-2024")
+    phone_verified = True
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thí Sinh {n}")
+    date_of_birth = dt.date(1990, 1, 1)
+    gender = Participant.Gender.MALE
+    unit = factory.SubFactory(UnitFactory)
+
+
+class ContestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contest
+
+    name = factory.Sequence(lambda n: f"Cuộc thi tìm hiểu số {n}")
+    slug = factory.Sequence(lambda n: f"cuoc-thi-{n}")
+    questions_per_attempt = 5
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    contest = factory.SubFactory(ContestFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Đợt {o.number}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+
+
+class PrizeTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrizeTier
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Giải {n}")
+    count = 1
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Chủ đề {n}")
+    slug = factory.Sequence(lambda n: f"chu-de-{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A single-choice question with four options; option 0 is correct."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    topic = factory.SubFactory(TopicFactory)
+    difficulty = Difficulty.MEDIUM
+    kind = Question.Kind.SINGLE
+    text = factory.Sequence(lambda n: f"Câu hỏi số {n} về chuyển đổi số?")
+    explanation = "Giải thích."
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if not create:
+            return
+        correct = set(extracted or [0])
+        for index in range(4):
+            Choice.objects.create(
+                question=self,
+                text=f"Phương án {'ABCD'[index]}",
+                is_correct=index in correct,
+                sort_order=index,
+            )
