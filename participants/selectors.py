@@ -14,3 +14,9 @@ def participant_missing_fields(*, participant: Participant) -> list[str]:
         "unit_id": _("đơn vị"),
     }
     return [labels[name] for name in REQUIRED_PROFILE_FIELDS if not getattr(participant, name)]
+
+
+# The unit a visitor arrived through (unit link /u/<code>/ or ?don_vi=<code>), remembered in
+# the session so that sign-up can pre-select it.
+SIGNUP_UNIT_SESSION_KEY = "signup_unit_code"
+UNIT_QUERY_PARAMETER = "don_vi"

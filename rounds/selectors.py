@@ -34,3 +34,7 @@ def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
     if now < round.ends_at and round.is_open_at(now):
         return _("Đóng sau %(delta)s") % {"delta": timeuntil(round.ends_at, now)}
     return _("Đã đóng %(delta)s trước") % {"delta": timesince(round.ends_at, now)}
+
+
+# The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
+LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"
