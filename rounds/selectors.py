@@ -2,8 +2,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Contest, Round
 
@@ -26,14 +26,34 @@ def contest_rounds(*, contest: Contest) -> QuerySet[Round]:
     return contest.rounds.filter(is_practice=False).order_by("number")
 
 
+def duration_label(*, seconds: float) -> str:
+    """'3 ngày 6 giờ', '4 giờ 12 phút', '45 giây': the two largest units, in words.
+    (Django's Vietnamese catalogue has no timesince strings.)"""
+    seconds = max(int(seconds), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        (days, ngettext("%(n)d ngày", "%(n)d ngày", days)),
+        (hours, ngettext("%(n)d giờ", "%(n)d giờ", hours)),
+        (minutes, ngettext("%(n)d phút", "%(n)d phút", minutes)),
+        (secs, ngettext("%(n)d giây", "%(n)d giây", secs)),
+    ]
+    shown = [template % {"n": value} for value, template in parts if value][:2]
+    return " ".join(shown) or ngettext("%(n)d giây", "%(n)d giây", 0) % {"n": 0}
+
+
 def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
     """'Mở sau 2 ngày, 3 giờ', 'Đóng sau 4 giờ', 'Đã đóng 3 ngày trước'."""
     now = now or timezone.now()
     if now < round.starts_at:
-        return _("Mở sau %(delta)s") % {"delta": timeuntil(round.starts_at, now)}
-    if now < round.ends_at and round.is_open_at(now):
-        return _("Đóng sau %(delta)s") % {"delta": timeuntil(round.ends_at, now)}
-    return _("Đã đóng %(delta)s trước") % {"delta": timesince(round.ends_at, now)}
+        delta = (round.starts_at - now).total_seconds()
+        return _("Mở sau %(delta)s") % {"delta": duration_label(seconds=delta)}
+    if round.is_open_at(now):
+        delta = (round.ends_at - now).total_seconds()
+        return _("Đóng sau %(delta)s") % {"delta": duration_label(seconds=delta)}
+    delta = (now - min(round.ends_at, now)).total_seconds()
+    return _("Đã đóng %(delta)s trước") % {"delta": duration_label(seconds=delta)}
 
 
 # The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
