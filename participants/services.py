@@ -7,7 +7,7 @@ from .models import AuditLogEntry, User
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
-ORGANISER_APPS = ("participants", "rounds", "quizzes", "leaderboard", "account")
+ORGANISER_APPS = ("participants", "rounds", "quizzes", "content", "leaderboard", "account")
 PERSONAL_DATA_PERMISSION = "view_personal_data"
 
 

@@ -101,6 +101,10 @@ class Contest(models.Model):
         return self.name
 
     @property
+    def time_limit_minutes(self) -> int:
+        return self.time_limit_seconds // 60
+
+    @property
     def time_limit(self) -> timedelta:
         return timedelta(seconds=self.time_limit_seconds)
 

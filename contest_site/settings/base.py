@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "participants",
     "rounds",
     "quizzes",
+    "content",
     "leaderboard",
 ]
 
