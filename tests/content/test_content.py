@@ -31,7 +31,9 @@ def test_sanitiser_keeps_the_formatting_organisers_use():
 @pytest.mark.django_db
 def test_stored_html_is_the_sanitised_html():
     material = StudyMaterial.objects.create(
-        title="Tài liệu", slug="tai-lieu", body='<p onmouseover="x()">Nội dung</p><script>1</script>'
+        title="Tài liệu",
+        slug="tai-lieu",
+        body='<p onmouseover="x()">Nội dung</p><script>1</script>',
     )
     material.refresh_from_db()
     assert material.body == "<p>Nội dung</p>"

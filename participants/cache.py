@@ -1,0 +1,63 @@
+"""A Redis cache that degrades instead of failing: when Redis is unreachable, reads miss and
+writes are dropped, with a warning in the log. The participant's path (sessions are
+cached_db, answers go to PostgreSQL) keeps working on the database alone."""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+_WARN_EVERY_SECONDS = 10.0
+_last_warning = 0.0
+last_failure_at: float | None = None  # wall-clock time of the last failure, for /healthz
+
+
+def _record_failure(operation: str, error: Exception) -> None:
+    global _last_warning, last_failure_at
+    last_failure_at = time.time()
+    if time.monotonic() - _last_warning >= _WARN_EVERY_SECONDS:
+        _last_warning = time.monotonic()
+        logger.warning("Cache unavailable during %s, degrading: %s", operation, error)
+
+
+def _degrade_to(fallback):
+    """Wrap a cache method: on a Redis error, log and return `fallback(*args)`."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                _record_failure(method.__name__, error)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default_of_get(key, default=None, version=None):
+    return default
+
+
+def _cache_unavailable(*args, **kwargs):
+    # incr() has no neutral value: callers (rate limits) treat ValueError as "not counted".
+    raise ValueError("cache unavailable")
+
+
+class ResilientRedisCache(RedisCache):
+    get = _degrade_to(_default_of_get)(RedisCache.get)
+    get_many = _degrade_to(lambda *a, **k: {})(RedisCache.get_many)
+    has_key = _degrade_to(lambda *a, **k: False)(RedisCache.has_key)
+    set = _degrade_to(lambda *a, **k: False)(RedisCache.set)
+    add = _degrade_to(lambda *a, **k: False)(RedisCache.add)
+    touch = _degrade_to(lambda *a, **k: False)(RedisCache.touch)
+    set_many = _degrade_to(lambda data, *a, **k: list(data))(RedisCache.set_many)
+    delete = _degrade_to(lambda *a, **k: False)(RedisCache.delete)
+    delete_many = _degrade_to(lambda *a, **k: None)(RedisCache.delete_many)
+    incr = _degrade_to(_cache_unavailable)(RedisCache.incr)

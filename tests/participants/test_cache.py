@@ -1,0 +1,49 @@
+"""Redis down: the cache degrades to misses and dropped writes, never an exception."""
+
+import logging
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from participants import cache as resilient_cache
+
+# Nothing listens on port 1: every call fails at once with a connection error.
+UNREACHABLE = {
+    "default": {
+        "BACKEND": "participants.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@override_settings(CACHES=UNREACHABLE)
+def test_unreachable_redis_degrades_every_operation(caplog):
+    cache = caches.create_connection("default")
+    resilient_cache._last_warning = 0.0
+    with caplog.at_level(logging.WARNING, logger="participants.cache"):
+        assert cache.get("k") is None
+        assert cache.get("k", "mặc định") == "mặc định"
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.set("k", 1) is False
+        assert cache.add("k", 1, 30) is False
+        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert cache.delete("k") is False
+        assert cache.has_key("k") is False
+        with pytest.raises(ValueError):
+            cache.incr("k")
+    assert "Cache unavailable" in caplog.text
+    assert resilient_cache.last_failure_at is not None
+
+
+def test_reachable_redis_behaves_like_django_redis_cache():
+    cache = caches["default"]
+    cache.set("key", {"giá trị": 1}, 30)
+    assert cache.get("key") == {"giá trị": 1}
+    assert cache.add("key", 2, 30) is False
+    cache.set("counter", 1, 30)
+    assert cache.incr("counter") == 2
+    cache.set("forever", 1, None)  # None still means "never expire"
+    raw = cache._cache.get_client(write=True)
+    assert raw.ttl(cache.make_key("forever")) == -1
