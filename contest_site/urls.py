@@ -3,8 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from participants.ratelimit import rate_limited
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Rate-limited before admin.site.urls, which would otherwise serve the login itself.
+    path(
+        f"{settings.ADMIN_URL_PATH}login/",
+        rate_limited("admin_login")(admin.site.login),
+        name="admin_login_limited",
+    ),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),

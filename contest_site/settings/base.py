@@ -177,6 +177,14 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# Our own limits (participants.ratelimit): count/period/per, per user and per IP address.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMITS = {
+    "attempt_start": os.environ.get("RATE_LIMIT_ATTEMPT_START", "10/m/user,600/m/ip"),
+    "answer_save": os.environ.get("RATE_LIMIT_ANSWER_SAVE", "120/m/user,6000/m/ip"),
+    "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
+    "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
+}
 # Where phone verification codes go: "console" logs them; a real SMS gateway plugs in here.
 SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 

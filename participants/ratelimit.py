@@ -1,0 +1,96 @@
+"""Fixed-window rate limits counted in the shared cache (Redis), so every web process sees
+the same counts. Limits read like allauth's: "120/m/user,6000/m/ip" (per user and per IP
+address; offices behind one NAT share an IP, hence the generous IP figures).
+
+When the cache is unreachable the limits fail open: a contest must not lock everyone out
+because Redis restarted."""
+
+import functools
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    period_seconds: int
+    per: str  # "user" or "ip"
+
+
+def limits_parse(spec: str) -> list[Limit]:
+    limits = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        count, period, per = part.split("/")
+        multiplier = int(period[:-1] or 1) if len(period) > 1 else 1
+        limits.append(Limit(int(count), PERIODS[period[-1]] * multiplier, per))
+    return limits
+
+
+def rate_limit_consume(*, scope: str, identity: str, limit: Limit) -> bool:
+    """Count one hit of `identity` in `scope`; False once it is over the limit."""
+    window = int(time.time() // limit.period_seconds)
+    key = f"rate:{scope}:{limit.per}:{identity}:{limit.period_seconds}:{window}"
+    if cache.add(key, 1, limit.period_seconds + 1):
+        return True
+    try:
+        return cache.incr(key) <= limit.count
+    except ValueError:  # cache unreachable, or the key expired between add and incr
+        return True
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind the reverse proxy REMOTE_ADDR is set from X-Forwarded-For by the proxy config.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def request_allowed(request: HttpRequest, *, scope: str) -> bool:
+    spec = settings.RATE_LIMITS.get(scope, "")
+    if not settings.RATE_LIMITS_ENABLED or not spec:
+        return True
+    allowed = True
+    for limit in limits_parse(spec):
+        if limit.per == "user":
+            if not request.user.is_authenticated:
+                continue
+            identity = str(request.user.pk)
+        else:
+            identity = client_ip(request)
+        # Count against every limit, even after one refused, so bursts are all seen.
+        allowed = rate_limit_consume(scope=scope, identity=identity, limit=limit) and allowed
+    return allowed
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    message = _("Bạn thao tác quá nhanh. Vui lòng đợi ít giây rồi thử lại.")
+    wants_json = request.content_type == "application/json" or "json" in request.headers.get(
+        "Accept", ""
+    )
+    if wants_json:
+        response = JsonResponse({"error": message, "code": "rate_limited"}, status=429)
+    else:
+        response = render(request, "rate_limited.html", {"message": message}, status=429)
+    response["Retry-After"] = "10"
+    return response
+
+
+def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
+    """Refuse with 429 and a Vietnamese message when the scope's limits are exceeded."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods and not request_allowed(request, scope=scope):
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
