@@ -2,8 +2,48 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLogEntry, Participant, Unit, UnitRepresentative, User
-from .phones import national_format
+from .models import (
+    AuditLogEntry,
+    DataDeletionRequest,
+    Participant,
+    Unit,
+    UnitRepresentative,
+    User,
+)
+from .phones import mask_cccd, national_format
+from .services import audit_log_record
+
+PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
+
+
+def can_view_personal_data(request) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+
+class PersonalDataAdminMixin:
+    """Full phone, CCCD and date of birth only for organisers with the explicit permission;
+    every change page they open with full data is written to the audit log."""
+
+    personal_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not can_view_personal_data(request):
+            readonly += [f"{name}_masked" for name in self.personal_fields]
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not can_view_personal_data(request):
+            fields = [f"{f}_masked" if f in self.personal_fields else f for f in fields]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and can_view_personal_data(request):
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit_log_record(actor=request.user, action="personal_data_view", target=obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(User)
@@ -32,16 +72,44 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("phone", "email", "password1", "password2")}),
     )
 
+    def get_list_display(self, request):
+        if can_view_personal_data(request):
+            return ["phone_full", *self.list_display[1:]]
+        return self.list_display
+
     @admin.display(description=_("Số điện thoại"), ordering="phone")
     def display_phone(self, user: User) -> str:
+        return str(user)
+
+    @admin.display(description=_("Số điện thoại"), ordering="phone")
+    def phone_full(self, user: User) -> str:
         return national_format(user.phone)
+
+    @admin.display(description=_("Số điện thoại"))
+    def phone_masked(self, user: User) -> str:
+        return str(user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not can_view_personal_data(request):
+            readonly.append("phone_masked")
+        return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or obj is None:
+        if obj is None:
             return fieldsets
-        # Organisers manage accounts but cannot grant themselves or others more rights.
-        return [fs for fs in fieldsets if "is_superuser" not in fs[1]["fields"]]
+        if not request.user.is_superuser:
+            # Organisers manage accounts but cannot grant themselves or others more rights.
+            fieldsets = [fs for fs in fieldsets if "is_superuser" not in fs[1]["fields"]]
+        if not can_view_personal_data(request):
+            fieldsets = [
+                (name, {**opts, "fields": [
+                    "phone_masked" if f == "phone" else f for f in opts["fields"]
+                ]})
+                for name, opts in fieldsets
+            ]  # fmt: skip
+        return fieldsets
 
 
 class SubUnitInline(admin.TabularInline):
@@ -65,18 +133,44 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_fields = ("cccd", "date_of_birth")
     list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "user__phone", "cccd"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
-    readonly_fields = ["profile_locked_at", "created_at"]
+    readonly_fields = [
+        "profile_locked_at",
+        "privacy_consent_version",
+        "privacy_consent_at",
+        "anonymised_at",
+        "created_at",
+    ]
     date_hierarchy = "created_at"
 
     @admin.display(description=_("Số điện thoại"), ordering="user__phone")
     def masked_phone(self, participant: Participant) -> str:
         return participant.masked_phone
+
+    @admin.display(description=_("số CCCD"))
+    def cccd_masked(self, participant: Participant) -> str:
+        return mask_cccd(participant.cccd or "") or "—"
+
+    @admin.display(description=_("ngày sinh"))
+    def date_of_birth_masked(self, participant: Participant) -> str:
+        return f"**/**/{participant.date_of_birth:%Y}" if participant.date_of_birth else "—"
+
+
+@admin.register(DataDeletionRequest)
+class DataDeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ["participant", "requested_at", "processed_at", "processed_by"]
+    list_filter = ["processed_at"]
+    list_select_related = ["participant", "processed_by"]
+    readonly_fields = ["participant", "requested_at", "processed_at", "processed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(UnitRepresentative)

@@ -50,13 +50,21 @@ class User(AbstractUser):
         verbose_name_plural = _("tài khoản")
         constraints = [
             models.CheckConstraint(
-                condition=Q(phone__regex=r"^\+84[35789][0-9]{8}$"),
-                name="user_phone_e164_vietnam_mobile",
+                # "anon-<id>" marks an account anonymised at its owner's request: it can never
+                # collide with a real number somebody registers later.
+                condition=Q(phone__regex=r"^\+84[35789][0-9]{8}$")
+                | Q(phone__regex=r"^anon-[0-9]+$"),
+                name="user_phone_vietnam_mobile_or_anonymised",
                 violation_error_message=_("Số điện thoại phải là số di động Việt Nam."),
             )
         ]
 
     def __str__(self) -> str:
+        # Masked: accounts are shown in many admin lists, full numbers only where permitted.
+        return mask_phone(self.phone) if self.phone.startswith("+84") else self.phone
+
+    @property
+    def phone_display(self) -> str:
         return national_format(self.phone)
 
     def get_full_name(self) -> str:
@@ -158,6 +166,11 @@ class Participant(models.Model):
         blank=True,
         help_text=_("Thông tin định danh bị khóa sau bài thi đầu tiên đã nộp."),
     )
+    privacy_consent_version = models.CharField(
+        _("phiên bản thông báo bảo vệ dữ liệu đã đồng ý"), max_length=20, blank=True
+    )
+    privacy_consent_at = models.DateTimeField(_("đồng ý lúc"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("ẩn danh hóa lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
 
     IDENTIFYING_FIELDS = ("full_name", "date_of_birth", "gender", "cccd", "unit")
@@ -192,6 +205,42 @@ class Participant(models.Model):
     def public_name(self) -> str:
         """Name as public pages show it: 'Nguyễn Văn A · 09******23'."""
         return f"{self.full_name} · {self.masked_phone}"
+
+
+class DataDeletionRequest(models.Model):
+    """A participant's request to delete their account after the contest; organisers carry it
+    out (anonymise_participants), keeping anonymised results."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("người dự thi"),
+        on_delete=models.CASCADE,
+        related_name="deletion_requests",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("yêu cầu xóa dữ liệu")
+        verbose_name_plural = _("yêu cầu xóa dữ liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(processed_at__isnull=True),
+                name="deletion_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.requested_at:%d/%m/%Y}"
 
 
 class UnitRepresentative(models.Model):

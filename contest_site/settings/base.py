@@ -185,6 +185,8 @@ RATE_LIMITS = {
     "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
     "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
 }
+# The privacy notice participants consent to at sign-up; a new text gets a new version.
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2024-08-29")
 # Where phone verification codes go: "console" logs them; a real SMS gateway plugs in here.
 SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 
