@@ -8,6 +8,7 @@ from rounds.models import Round
 
 from .models import Attempt, AttemptAnswer, Choice, DrawRule, Question, Topic
 from .questions import validate_choices
+from .selectors import attempts_from_crowded_ips, attempts_implausibly_fast
 
 
 @admin.register(Topic)
@@ -75,6 +76,26 @@ class AttemptAnswerInline(admin.TabularInline):
         return False
 
 
+class AnomalyFilter(admin.SimpleListFilter):
+    """Flags for organisers to review; nobody is blocked automatically."""
+
+    title = _("dấu hiệu bất thường")
+    parameter_name = "bat_thuong"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("nhanh", _("Làm bài nhanh bất thường")),
+            ("cung-ip", _("Nhiều tài khoản cùng địa chỉ IP")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nhanh":
+            return queryset.filter(pk__in=attempts_implausibly_fast().values("pk"))
+        if self.value() == "cung-ip":
+            return queryset.filter(pk__in=attempts_from_crowded_ips().values("pk"))
+        return queryset
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = [
@@ -88,8 +109,8 @@ class AttemptAdmin(admin.ModelAdmin):
         "started_at",
         "submitted_at",
     ]
-    list_filter = ["state", "round__contest", "round"]
-    search_fields = ["participant__full_name", "participant__user__phone"]
+    list_filter = ["state", AnomalyFilter, "round__contest", "round"]
+    search_fields = ["participant__full_name", "participant__user__phone", "client_ip"]
     list_select_related = ["participant", "round", "round__contest"]
     date_hierarchy = "started_at"
     inlines = [AttemptAnswerInline]
@@ -105,6 +126,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "score",
         "duration_ms",
         "prediction",
+        "client_ip",
     ]
 
     def has_add_permission(self, request) -> bool:
