@@ -554,3 +554,24 @@ def test_rescoring_forgets_the_cached_key(key_change):
     assert question_contents(question_ids=[q.pk])[q.pk].correct_ids == old_key
     question_rescore(question_id=q.pk)
     assert question_contents(question_ids=[q.pk])[q.pk].correct_ids == new_key
+
+
+@pytest.mark.django_db
+def test_the_demo_bank_exported_imports_back_as_duplicates_only_or_whole_into_an_empty_bank():
+    from quizzes.demo import demo_questions_seed
+
+    total = demo_questions_seed()
+    content = question_export(questions=Question.objects.all())
+    report = question_import(name="ngan-hang.xlsx", content=content)
+    assert len(report.errors) == total
+    assert {e.message.split(" (")[0] for e in report.errors} == {
+        "Trùng với câu hỏi đã có trong ngân hàng"
+    }
+    assert Question.objects.count() == total
+
+    before = sorted(_snapshot(q) for q in Question.objects.prefetch_related("choices"))
+    Choice.objects.all().delete()
+    Question.objects.all().delete()
+    report = question_import(name="ngan-hang.xlsx", content=content)
+    assert report.created == total
+    assert sorted(_snapshot(q) for q in Question.objects.prefetch_related("choices")) == before
