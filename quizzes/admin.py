@@ -17,7 +17,9 @@ from rounds.admin import RoundAdmin
 from rounds.models import Round
 
 from .bank import (
+    MAX_FILE_BYTES,
     ImportFileError,
+    draw_rules_current_validate,
     draw_rules_validate,
     question_delete,
     question_edit_record,
@@ -59,6 +61,15 @@ class QuestionImportForm(forms.Form):
     )
     is_practice = forms.BooleanField(label=_("Nhập vào ngân hàng câu hỏi thi thử"), required=False)
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:  # refused before it is read into memory
+            raise ValidationError(
+                gettext("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -72,6 +83,15 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        removed = any(form.cleaned_data.get("DELETE") and form.instance.pk for form in self.forms)
+        if removed and self.instance.pk and question_is_used(question_id=self.instance.pk):
+            # Answers store the ids of the options chosen: removing one would corrupt them.
+            raise ValidationError(
+                gettext(
+                    "Không thể xóa phương án của câu hỏi đã được rút vào bài thi. Hãy sửa nội "
+                    "dung phương án, hoặc ngừng sử dụng câu hỏi và tạo câu hỏi mới."
+                )
+            )
         flags = [
             form.cleaned_data.get("is_correct", False)
             for form in self.forms
@@ -462,6 +482,12 @@ class RoundWithDrawRulesAdmin(RoundAdmin):
             messages.error(request, gettext("Hãy chọn đúng một đợt thi để xem thử."))
             return None
         round = queryset.select_related("contest").get()
+        try:
+            draw_rules_current_validate(round=round)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return None
         try:
             ids = question_pool_draw(round=round, count=round.contest.questions_per_attempt)
         except AttemptError as error:

@@ -390,3 +390,48 @@ def test_question_statistics_wait_for_the_round_to_close(organiser_client, open_
     page = organiser_client.get(url)
     assert "Đợt thi chưa kết thúc" in page.content.decode()
     assert page.context["stats"] == []
+
+
+@pytest.mark.django_db
+def test_an_option_of_a_used_question_cannot_be_removed(organiser_client, used_question):
+    data = _question_form(used_question, correct_index=0)
+    data["choices-3-DELETE"] = "on"
+    url = reverse("admin:quizzes_question_change", args=[used_question.pk])
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert "Không thể xóa phương án của câu hỏi đã được rút vào bài thi." in (
+        response.content.decode()
+    )
+    assert used_question.choices.count() == 4
+
+
+@pytest.mark.django_db
+def test_an_option_of_an_unused_question_can_be_removed(organiser_client, question_bank):
+    question = question_bank[1]
+    data = _question_form(question, correct_index=0)
+    data["choices-3-DELETE"] = "on"
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    assert organiser_client.post(url, data).status_code == 302
+    assert question.choices.count() == 3
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_refused_before_reading(organiser_client):
+    upload = io.BytesIO(b"x" * (5 * 1024 * 1024 + 1))
+    upload.name = "to.csv"
+    response = organiser_client.post(reverse("admin:quizzes_question_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "Tệp quá lớn (tối đa 5 MB)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_a_draw_explains_which_rule_the_pool_cannot_satisfy(organiser_client, pool):
+    round = RoundFactory(contest=ContestFactory(questions_per_attempt=3))
+    DrawRule.objects.create(round=round, topic=pool, difficulty=Difficulty.HARD, count=3)
+    Question.objects.filter(difficulty=Difficulty.HARD).update(is_active=False)
+    response = organiser_client.post(
+        reverse("admin:rounds_round_changelist"),
+        {"action": "preview_draw", "_selected_action": [round.pk]},
+        follow=True,
+    )
+    assert "Quy tắc “Chính phủ số · Khó” cần 3 câu" in response.content.decode()
