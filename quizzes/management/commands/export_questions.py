@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from quizzes.bank import question_export
 from quizzes.models import Question
@@ -29,4 +30,8 @@ class Command(BaseCommand):
         if practice:
             questions = questions.filter(is_practice=practice == "yes")
         file.write_bytes(question_export(questions=questions))
-        self.stdout.write(self.style.SUCCESS(f"Đã xuất {questions.count()} câu hỏi ra {file}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Đã xuất %(n)d câu hỏi ra %(file)s.") % {"n": questions.count(), "file": file}
+            )
+        )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from quizzes.bank import ImportFileError, question_import
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         try:
             content = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"Không đọc được tệp {file}: {error.strerror}") from error
+            raise CommandError(
+                _("Không đọc được tệp %(file)s: %(error)s")
+                % {"file": file, "error": error.strerror}
+            ) from error
         try:
             report = question_import(
                 name=file.name, content=content, dry_run=dry_run, is_practice=practice
@@ -30,9 +34,17 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         if report.errors:
             for error in report.errors:
-                self.stderr.write(f"Dòng {error.row}: {error.message}")
-            raise CommandError(f"Tệp có {len(report.errors)} lỗi; không câu hỏi nào được nhập.")
+                self.stderr.write(
+                    _("Dòng %(row)d: %(message)s") % {"row": error.row, "message": error.message}
+                )
+            raise CommandError(
+                _("Tệp có %(n)d lỗi; không câu hỏi nào được nhập.") % {"n": len(report.errors)}
+            )
         if dry_run:
-            self.stdout.write(f"Tệp hợp lệ: {len(report.questions)} câu hỏi sẽ được nhập.")
+            self.stdout.write(
+                _("Tệp hợp lệ: %(n)d câu hỏi sẽ được nhập.") % {"n": len(report.questions)}
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Đã nhập {report.created} câu hỏi."))
+            self.stdout.write(
+                self.style.SUCCESS(_("Đã nhập %(n)d câu hỏi.") % {"n": report.created})
+            )
