@@ -320,7 +320,7 @@ class QuestionAdmin(admin.ModelAdmin):
         return redirect("admin:quizzes_question_change", question.pk)
 
     def save_related(self, request, form, formsets, change):
-        previous = question_correct_ids(question_id=form.instance.pk) if change else []
+        previous = question_correct_ids(question_id=form.instance.pk) if change else None
         super().save_related(request, form, formsets, change)
         key_changed_in_use = question_edit_record(
             question=form.instance, previous_correct_ids=previous, actor=request.user

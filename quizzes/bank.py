@@ -657,11 +657,14 @@ def question_delete(*, question: Question, actor: User | None = None) -> None:
 
 
 def question_edit_record(
-    *, question: Question, previous_correct_ids: Iterable[int], actor: User | None = None
+    *, question: Question, previous_correct_ids: Iterable[int] | None, actor: User | None = None
 ) -> bool:
-    """After an organiser saved a question and its options: forget the cached content, and log
-    a changed key. True when the key changed on a question some attempt already drew."""
+    """After an organiser saved a question and its options (`previous_correct_ids` None for a
+    new question): forget the cached content, and log a changed key. True when the key changed
+    on a question some attempt already drew."""
     question_contents_forget(question_ids=[question.pk])
+    if previous_correct_ids is None:
+        return False
     current = question_correct_ids(question_id=question.pk)
     previous = sorted(previous_correct_ids)
     if current == previous:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from participants.models import AuditLogEntry
 from participants.services import ORGANISER_GROUP
 from quizzes.bank import COLUMNS
 from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
@@ -435,3 +436,33 @@ def test_preview_a_draw_explains_which_rule_the_pool_cannot_satisfy(organiser_cl
         follow=True,
     )
     assert "Quy tắc “Chính phủ số · Khó” cần 3 câu" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_adding_a_question_in_admin_validates_options_and_logs_no_key_change(organiser_client):
+    topic = TopicFactory()
+    data = {
+        "topic": topic.pk,
+        "difficulty": Difficulty.EASY,
+        "kind": Question.Kind.SINGLE,
+        "text": "Câu hỏi mới thêm trong admin?",
+        "is_active": "on",
+        "choices-TOTAL_FORMS": 2,
+        "choices-INITIAL_FORMS": 0,
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+        "choices-0-sort_order": 0,
+        "choices-0-text": "Đúng",
+        "choices-0-is_correct": "on",
+        "choices-1-sort_order": 1,
+        "choices-1-text": "Sai",
+    }
+    url = reverse("admin:quizzes_question_add")
+    assert organiser_client.post(url, data).status_code == 302
+    assert Question.objects.get(text="Câu hỏi mới thêm trong admin?").choices.count() == 2
+    assert not AuditLogEntry.objects.filter(action="question_key_change").exists()
+
+    data |= {"text": "Câu thứ hai?", "choices-1-is_correct": "on"}
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert "chỉ được có đúng một phương án đúng" in response.content.decode()
