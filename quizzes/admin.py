@@ -1,14 +1,76 @@
+import secrets
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rounds.admin import RoundAdmin
 from rounds.models import Round
 
+from .bank import (
+    MAX_FILE_BYTES,
+    ImportFileError,
+    draw_rules_current_validate,
+    draw_rules_validate,
+    question_delete,
+    question_edit_record,
+    question_export,
+    question_file_read,
+    question_rescore,
+    question_rows_import,
+    question_stats_export,
+    questions_deactivate,
+    sheet_rows_dump,
+    sheet_rows_load,
+)
 from .models import Attempt, AttemptAnswer, Choice, DrawRule, Question, Topic
 from .questions import validate_choices
-from .selectors import attempts_from_crowded_ips, attempts_implausibly_fast
+from .selectors import (
+    STATS_ORDERS,
+    attempts_from_crowded_ips,
+    attempts_implausibly_fast,
+    question_contents,
+    question_correct_ids,
+    question_is_used,
+    question_rescore_preview,
+    round_question_stats,
+)
+from .services import AttemptError, question_pool_draw
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_PREFIX = "question-import:"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp câu hỏi (.xlsx hoặc .csv)"),
+        help_text=_("Dùng tệp mẫu; tối đa 5 MB, 5.000 câu hỏi mỗi lần."),
+    )
+    is_practice = forms.BooleanField(label=_("Nhập vào ngân hàng câu hỏi thi thử"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:  # refused before it is read into memory
+            raise ValidationError(
+                gettext("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
 @admin.register(Topic)
@@ -23,6 +85,15 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        removed = any(form.cleaned_data.get("DELETE") and form.instance.pk for form in self.forms)
+        if removed and self.instance.pk and question_is_used(question_id=self.instance.pk):
+            # Answers store the ids of the options chosen: removing one would corrupt them.
+            raise ValidationError(
+                gettext(
+                    "Không thể xóa phương án của câu hỏi đã được rút vào bài thi. Hãy sửa nội "
+                    "dung phương án, hoặc ngừng sử dụng câu hỏi và tạo câu hỏi mới."
+                )
+            )
         flags = [
             form.cleaned_data.get("is_correct", False)
             for form in self.forms
@@ -43,6 +114,7 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    actions = ["export_selected", "deactivate_selected", "delete_unused_selected"]
     list_display = ["short_text", "topic", "difficulty", "kind", "is_active", "is_practice"]
     list_filter = ["topic", "difficulty", "kind", "is_active", "is_practice"]
     search_fields = ["text", "source_reference"]
@@ -63,6 +135,240 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("Câu hỏi"), ordering="text")
     def short_text(self, question: Question) -> str:
         return question.text[:120]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced by delete_unused_selected
+        return actions
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="quizzes_question_import",
+            ),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="quizzes_question_import_confirm",
+            ),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.template_view),
+                name="quizzes_question_import_template",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="quizzes_question_export",
+            ),
+            path(
+                "<int:object_id>/deactivate/",
+                self.admin_site.admin_view(self.deactivate_view),
+                name="quizzes_question_deactivate",
+            ),
+            path(
+                "<int:object_id>/rescore/",
+                self.admin_site.admin_view(self.rescore_view),
+                name="quizzes_question_rescore",
+            ),
+        ]
+        return own + super().get_urls()
+
+    # --- import / export ---
+
+    def _import_page(self, request, *, form, report=None, token="", status=200, file_error=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Nhập câu hỏi từ tệp"),
+            "form": form,
+            "report": report,
+            "token": token,
+            "file_error": file_error,
+        }
+        return TemplateResponse(
+            request, "admin/quizzes/question/import.html", context, status=status
+        )
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self._import_page(request, form=QuestionImportForm())
+        form = QuestionImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._import_page(request, form=form, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            rows = question_file_read(name=upload.name, content=upload.read())
+        except ImportFileError as error:
+            return self._import_page(request, form=form, file_error=error.message, status=400)
+        report = question_rows_import(rows=rows, dry_run=True)
+        if not report.ok:
+            return self._import_page(request, form=form, report=report, status=400)
+        token = secrets.token_urlsafe(16)
+        request.session[IMPORT_SESSION_PREFIX + token] = {
+            "name": upload.name,
+            "is_practice": form.cleaned_data["is_practice"],
+            "rows": sheet_rows_dump(rows),
+        }
+        return self._import_page(request, form=form, report=report, token=token)
+
+    def import_confirm_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:quizzes_question_import")
+        stored = request.session.get(IMPORT_SESSION_PREFIX + request.POST.get("token", ""))
+        if stored is None:
+            messages.error(
+                request, gettext("Bản xem trước đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại.")
+            )
+            return redirect("admin:quizzes_question_import")
+        report = question_rows_import(
+            rows=sheet_rows_load(stored["rows"]),
+            is_practice=stored["is_practice"],
+            actor=request.user,
+            source_name=stored["name"],
+        )
+        del request.session[IMPORT_SESSION_PREFIX + request.POST["token"]]
+        if not report.ok:
+            return self._import_page(request, form=QuestionImportForm(), report=report, status=409)
+        messages.success(
+            request, gettext("Đã nhập %(n)d câu hỏi vào ngân hàng.") % {"n": report.created}
+        )
+        return redirect("admin:quizzes_question_changelist")
+
+    def template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return _xlsx_response(
+            question_export(questions=Question.objects.none()), "mau-nhap-cau-hoi.xlsx"
+        )
+
+    def _export_response(self, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return _xlsx_response(question_export(questions=queryset), f"cau-hoi-{stamp}.xlsx")
+
+    def export_view(self, request):
+        """The questions the changelist shows with its current filters and search."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self._export_response(changelist.get_queryset(request))
+
+    @admin.action(description=_("Xuất các câu hỏi đã chọn ra tệp Excel"), permissions=["view"])
+    def export_selected(self, request, queryset):
+        return self._export_response(queryset)
+
+    # --- editing safety ---
+
+    @admin.action(
+        description=_("Ngừng sử dụng các câu hỏi đã chọn (không rút vào lượt thi mới)"),
+        permissions=["change"],
+    )
+    def deactivate_selected(self, request, queryset):
+        count = questions_deactivate(
+            question_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        messages.success(request, gettext("Đã ngừng sử dụng %(n)d câu hỏi.") % {"n": count})
+
+    @admin.action(description=_("Xóa các câu hỏi đã chọn"), permissions=["delete"])
+    def delete_unused_selected(self, request, queryset):
+        used = queryset.filter(answers__isnull=False).distinct().count()
+        if used:
+            messages.error(
+                request,
+                gettext(
+                    "Không thể xóa: %(n)d câu hỏi đã chọn đã được rút vào bài thi của người dự "
+                    "thi. Hãy dùng thao tác “Ngừng sử dụng các câu hỏi đã chọn”."
+                )
+                % {"n": used},
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        question = self.get_object(request, object_id)
+        if question is not None and question_is_used(question_id=question.pk):
+            if not self.has_delete_permission(request, question):
+                raise PermissionDenied
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Không thể xóa câu hỏi"),
+                "question": question,
+            }
+            return TemplateResponse(
+                request, "admin/quizzes/question/in_use.html", context, status=409
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        question_delete(question=obj, actor=request.user)
+
+    def deactivate_view(self, request, object_id):
+        question = get_object_or_404(Question, pk=object_id)
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        if request.method == "POST":
+            questions_deactivate(question_ids=[question.pk], actor=request.user)
+            messages.success(
+                request,
+                gettext("Đã ngừng sử dụng câu hỏi; câu hỏi không còn được rút vào lượt thi mới."),
+            )
+        return redirect("admin:quizzes_question_change", question.pk)
+
+    def save_related(self, request, form, formsets, change):
+        previous = question_correct_ids(question_id=form.instance.pk) if change else None
+        super().save_related(request, form, formsets, change)
+        key_changed_in_use = question_edit_record(
+            question=form.instance, previous_correct_ids=previous, actor=request.user
+        )
+        if key_changed_in_use:
+            url = reverse("admin:quizzes_question_rescore", args=[form.instance.pk])
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "Bạn vừa đổi đáp án đúng của một câu hỏi đã được rút vào bài thi. "
+                        "Các bài đã nộp vẫn được chấm theo đáp án cũ."
+                    ),
+                    url,
+                    gettext("Chấm lại các bài thi bị ảnh hưởng và xếp hạng lại…"),
+                ),
+            )
+
+    def rescore_view(self, request, object_id):
+        question = get_object_or_404(Question, pk=object_id)
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        if request.method == "POST":
+            result = question_rescore(question_id=question.pk, actor=request.user)
+            messages.success(
+                request,
+                gettext(
+                    "Đã chấm lại %(attempts)d bài thi; %(rounds)d đợt thi đã xếp hạng được đưa "
+                    "vào hàng đợi xếp hạng lại."
+                )
+                % {
+                    "attempts": len(result.attempt_ids),
+                    "rounds": len(result.reranked_round_ids),
+                },
+            )
+            return redirect("admin:quizzes_question_change", question.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Chấm lại theo đáp án mới"),
+            "question": question,
+            "content": question_contents(question_ids=[question.pk])[question.pk],
+            "preview": question_rescore_preview(question_id=question.pk),
+        }
+        return TemplateResponse(request, "admin/quizzes/question/rescore.html", context)
 
 
 class AttemptAnswerInline(admin.TabularInline):
@@ -133,8 +439,32 @@ class AttemptAdmin(admin.ModelAdmin):
         return False
 
 
+class DrawRuleFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rules = [
+            (
+                form.cleaned_data["topic"],
+                form.cleaned_data["difficulty"],
+                form.cleaned_data["count"],
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        round = self.instance
+        if getattr(round, "contest_id", None) is None:
+            return  # the round form itself is invalid; its errors are shown
+        try:
+            draw_rules_validate(round=round, rules=rules)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
 class DrawRuleInline(admin.TabularInline):
     model = DrawRule
+    formset = DrawRuleFormSet
     extra = 0
     fields = ["topic", "difficulty", "count"]
 
@@ -145,3 +475,96 @@ admin.site.unregister(Round)
 @admin.register(Round)
 class RoundWithDrawRulesAdmin(RoundAdmin):
     inlines = [*RoundAdmin.inlines, DrawRuleInline]
+    actions = ["preview_draw", "show_question_stats"]
+    readonly_fields = [*RoundAdmin.readonly_fields, "question_tools"]
+    fields = [*RoundAdmin.fields, "question_tools"]
+
+    @admin.display(description=_("Câu hỏi"))
+    def question_tools(self, round: Round) -> str:
+        if round.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:quizzes_round_question_stats", args=[round.pk]),
+            gettext("Thống kê câu hỏi của đợt"),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:object_id>/question-stats/",
+                self.admin_site.admin_view(self.question_stats_view),
+                name="quizzes_round_question_stats",
+            )
+        ]
+        return own + super().get_urls()
+
+    @admin.action(description=_("Xem thử một lần rút câu hỏi"), permissions=["view"])
+    def preview_draw(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, gettext("Hãy chọn đúng một đợt thi để xem thử."))
+            return None
+        round = queryset.select_related("contest").get()
+        try:
+            draw_rules_current_validate(round=round)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return None
+        try:
+            ids = question_pool_draw(round=round, count=round.contest.questions_per_attempt)
+        except AttemptError as error:
+            messages.error(request, error.message)
+            return None
+        questions = {
+            q.pk: q
+            for q in Question.objects.filter(pk__in=ids)
+            .select_related("topic")
+            .prefetch_related("choices")
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Xem thử một lần rút câu hỏi — %(round)s") % {"round": round},
+            "round": round,
+            "questions": [questions[pk] for pk in ids],
+        }
+        return TemplateResponse(request, "admin/quizzes/round_draw_preview.html", context)
+
+    @admin.action(description=_("Thống kê câu hỏi của đợt thi"), permissions=["view"])
+    def show_question_stats(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, gettext("Hãy chọn đúng một đợt thi."))
+            return None
+        return redirect("admin:quizzes_round_question_stats", queryset.get().pk)
+
+    def question_stats_view(self, request, object_id):
+        round = get_object_or_404(Round.objects.select_related("contest"), pk=object_id)
+        if not self.has_view_permission(request, round):
+            raise PermissionDenied
+        order = request.GET.get("o", "")
+        if order.lstrip("-") not in STATS_ORDERS:
+            order = ""
+        closed = round.phase not in (Round.State.SCHEDULED, Round.State.OPEN)
+        if closed and request.GET.get("format") == "xlsx":
+            return _xlsx_response(
+                question_stats_export(round_id=round.pk, order=order),
+                f"thong-ke-cau-hoi-dot-{round.number}.xlsx",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Thống kê câu hỏi — %(round)s") % {"round": round},
+            "round": round,
+            "closed": closed,
+            "order": order,
+            "stats": round_question_stats(round_id=round.pk, order=order) if closed else [],
+            "columns": [
+                ("id", gettext("Mã")),
+                ("topic", gettext("Chủ đề")),
+                ("drawn", gettext("Số lần rút")),
+                ("correct", gettext("Đúng (%)")),
+                ("discrimination", gettext("Độ phân biệt")),
+            ],
+        }
+        return TemplateResponse(request, "admin/quizzes/round_question_stats.html", context)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"\s+")
+MAX_CHOICES = 6  # options A–F: what the spreadsheet template holds
 
 
 def normalize_question_text(text: str) -> str:
@@ -21,6 +22,11 @@ def validate_choices(*, kind: str, correct_flags: Sequence[bool]) -> None:
     if len(correct_flags) < 2:
         raise ValidationError(
             _("Câu hỏi cần ít nhất hai phương án trả lời."), code="too_few_choices"
+        )
+    if len(correct_flags) > MAX_CHOICES:
+        raise ValidationError(
+            _("Câu hỏi có tối đa %(n)d phương án trả lời (A–F).") % {"n": MAX_CHOICES},
+            code="too_many_choices",
         )
     correct = sum(1 for flag in correct_flags if flag)
     if correct == 0:

@@ -3,12 +3,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from participants.models import Participant
 from rounds.models import Round
 
-from .models import Attempt, AttemptAnswer, Question
+from .models import Attempt, AttemptAnswer, Choice, Difficulty, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 ATTEMPT_CONTEXT_TIMEOUT = 2 * 3600
@@ -170,3 +171,225 @@ def attempts_from_crowded_ips(
         .values("people")
     )
     return attempts.annotate(people_on_ip=Subquery(neighbours)).filter(people_on_ip__gte=accounts)
+
+
+FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
+OPTION_LETTERS = "ABCDEF"
+
+
+def question_pool_counts(*, is_practice: bool) -> dict[tuple[int, int], int]:
+    """Active questions of the official or the practice bank, by (topic id, difficulty)."""
+    rows = (
+        Question.objects.filter(is_active=True, is_practice=is_practice)
+        .order_by()
+        .values_list("topic_id", "difficulty")
+        .annotate(n=Count("id"))
+    )
+    return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
+
+
+def question_is_used(*, question_id: int) -> bool:
+    """Whether some attempt drew this question (then it can be deactivated, not deleted)."""
+    return AttemptAnswer.objects.filter(question_id=question_id).exists()
+
+
+def question_correct_ids(*, question_id: int) -> list[int]:
+    return sorted(
+        Choice.objects.filter(question_id=question_id, is_correct=True).values_list("id", flat=True)
+    )
+
+
+def answers_to_remark(*, question_id: int, correct_ids: list[int]) -> QuerySet[AttemptAnswer]:
+    """Answers of finished attempts whose stored mark disagrees with this key. `selected` is
+    stored sorted (answer_save), so a fully correct answer equals the sorted key."""
+    return AttemptAnswer.objects.filter(
+        Q(selected=correct_ids, is_correct=False) | (~Q(selected=correct_ids) & Q(is_correct=True)),
+        question_id=question_id,
+        attempt__state__in=FINISHED_STATES,
+    )
+
+
+@dataclass(frozen=True)
+class RescorePreview:
+    attempts: int
+    rounds: list[Round]  # rounds of those attempts
+    ranked_rounds: list[Round]  # the ones already ranked or published: they are re-ranked
+
+
+def question_rescore_preview(*, question_id: int) -> RescorePreview:
+    """What re-scoring this question by its current key would change."""
+    answers = answers_to_remark(
+        question_id=question_id, correct_ids=question_correct_ids(question_id=question_id)
+    )
+    attempt_ids = answers.values("attempt_id")
+    rounds = list(
+        Round.objects.filter(attempts__id__in=attempt_ids)
+        .select_related("contest")
+        .distinct()
+        .order_by("contest_id", "number")
+    )
+    return RescorePreview(
+        attempts=answers.count(),
+        rounds=rounds,
+        ranked_rounds=[r for r in rounds if r.state in (Round.State.RANKED, Round.State.PUBLISHED)],
+    )
+
+
+@dataclass(frozen=True)
+class OptionShare:
+    letter: str
+    text: str
+    is_correct: bool
+    chosen: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """How one question did in a round's finished attempts."""
+
+    question_id: int
+    text: str
+    topic: str
+    difficulty: str
+    kind: str
+    is_active: bool
+    drawn: int
+    correct: int
+    correct_percent: float | None
+    blank: int
+    blank_percent: float | None
+    options: list[OptionShare]
+    upper_drawn: int
+    upper_correct: int
+    lower_drawn: int
+    lower_correct: int
+    discrimination: float | None  # share correct in the top 27 % − in the bottom 27 %
+
+    @property
+    def correct_letters(self) -> str:
+        return ", ".join(option.letter for option in self.options if option.is_correct)
+
+
+STATS_ORDERS = {
+    "id": lambda s: (s.question_id,),
+    "topic": lambda s: (s.topic, s.difficulty, s.question_id),
+    "drawn": lambda s: (s.drawn, s.question_id),
+    "correct": lambda s: (s.correct_percent is None, s.correct_percent or 0, s.question_id),
+    "discrimination": lambda s: (
+        s.discrimination is None,
+        s.discrimination or 0,
+        s.question_id,
+    ),
+}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def stats_group_size(*, attempts: int) -> int:
+    """How many attempts make the top (and the bottom) 27 %: rounded half up, at least one
+    when there are two attempts to compare."""
+    if attempts < 2:
+        return 0
+    return max(1, (attempts * 27 + 50) // 100)
+
+
+def round_question_stats(*, round_id: int, order: str = "") -> list[QuestionStats]:
+    """Per question of a round's finished attempts: times drawn, share fully correct, share of
+    each option chosen, and the discrimination index, from SQL aggregates. Attempts are ordered
+    by score (then shorter duration, then id) to form the top and bottom 27 % groups.
+    `order` is a key of STATS_ORDERS, "-" in front for descending."""
+    attempt_table = Attempt._meta.db_table
+    answer_table = AttemptAnswer._meta.db_table
+    states = list(FINISHED_STATES)
+    finished = Attempt.objects.filter(round_id=round_id, state__in=states).count()
+    group = stats_group_size(attempts=finished)
+    postgres = connection.vendor == "postgresql"
+    json_length = "jsonb_array_length" if postgres else "json_array_length"
+    ranked = f"""
+        WITH ranked AS (
+            SELECT a.id, ROW_NUMBER() OVER (
+                ORDER BY a.score DESC, a.duration_ms ASC, a.id ASC
+            ) AS pos
+            FROM {attempt_table} a
+            WHERE a.round_id = %s AND a.state IN (%s, %s)
+        )
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ranked
+            + f"""
+            SELECT aa.question_id,
+                COUNT(*),
+                SUM(CASE WHEN aa.is_correct THEN 1 ELSE 0 END),
+                SUM(CASE WHEN {json_length}(aa.selected) = 0 THEN 1 ELSE 0 END),
+                SUM(CASE WHEN r.pos <= %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN r.pos <= %s AND aa.is_correct THEN 1 ELSE 0 END),
+                SUM(CASE WHEN r.pos > %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN r.pos > %s AND aa.is_correct THEN 1 ELSE 0 END)
+            FROM {answer_table} aa JOIN ranked r ON r.id = aa.attempt_id
+            GROUP BY aa.question_id
+            """,
+            [round_id, *states, group, group, finished - group, finished - group],
+        )
+        totals = {row[0]: [int(value or 0) for value in row[1:]] for row in cursor.fetchall()}
+        exploded = (
+            "CROSS JOIN LATERAL jsonb_array_elements_text(aa.selected) AS opt(value)"
+            if postgres
+            else ", json_each(aa.selected) AS opt"
+        )
+        cursor.execute(
+            f"""
+            SELECT aa.question_id, CAST(opt.value AS INTEGER), COUNT(*)
+            FROM {answer_table} aa JOIN {attempt_table} a ON a.id = aa.attempt_id
+            {exploded}
+            WHERE a.round_id = %s AND a.state IN (%s, %s)
+            GROUP BY aa.question_id, CAST(opt.value AS INTEGER)
+            """,
+            [round_id, *states],
+        )
+        chosen = {(question_id, choice_id): n for question_id, choice_id, n in cursor.fetchall()}
+
+    questions = Question.objects.filter(id__in=totals).select_related("topic")
+    questions = questions.prefetch_related("choices")
+    stats = []
+    for question in questions:
+        drawn, correct, blank, upper_n, upper_ok, lower_n, lower_ok = totals[question.id]
+        discrimination = None
+        if upper_n and lower_n:
+            discrimination = round(upper_ok / upper_n - lower_ok / lower_n, 2)
+        stats.append(
+            QuestionStats(
+                question_id=question.id,
+                text=question.text,
+                topic=question.topic.name,
+                difficulty=str(Difficulty(question.difficulty).label),
+                kind=question.kind,
+                is_active=question.is_active,
+                drawn=drawn,
+                correct=correct,
+                correct_percent=_percent(correct, drawn),
+                blank=blank,
+                blank_percent=_percent(blank, drawn),
+                options=[
+                    OptionShare(
+                        letter=OPTION_LETTERS[index] if index < len(OPTION_LETTERS) else "?",
+                        text=choice.text,
+                        is_correct=choice.is_correct,
+                        chosen=chosen.get((question.id, choice.id), 0),
+                        percent=_percent(chosen.get((question.id, choice.id), 0), drawn),
+                    )
+                    for index, choice in enumerate(question.choices.all())
+                ],
+                upper_drawn=upper_n,
+                upper_correct=upper_ok,
+                lower_drawn=lower_n,
+                lower_correct=lower_ok,
+                discrimination=discrimination,
+            )
+        )
+    key = STATS_ORDERS.get(order.lstrip("-"), STATS_ORDERS["id"])
+    stats.sort(key=key, reverse=order.startswith("-"))
+    return stats

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from participants.models import Participant, Unit, User
-from quizzes.models import Choice, Difficulty, Question, Topic
+from quizzes.models import Attempt, Choice, Difficulty, Question, Topic
 from rounds.models import Contest, PrizeTier, Round
 
 
@@ -106,3 +106,23 @@ class QuestionFactory(factory.django.DjangoModelFactory):
                 is_correct=index in correct,
                 sort_order=index,
             )
+
+
+class FinishedAttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted attempt; its answers (and score) are added by the test."""
+
+    class Meta:
+        model = Attempt
+
+    participant = factory.SubFactory(ParticipantFactory)
+    round = factory.SubFactory(RoundFactory)
+    number = 1
+    state = Attempt.State.SUBMITTED
+    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=30))
+    deadline = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(minutes=20))
+    submitted_at = factory.LazyAttribute(
+        lambda o: o.started_at + dt.timedelta(milliseconds=o.duration_ms)
+    )
+    duration_ms = 60_000
+    question_count = 0
+    score = 0
