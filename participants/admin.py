@@ -1,9 +1,28 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLogEntry, Participant, Unit, UnitRepresentative, User
+from .models import AuditLogEntry, Participant, Unit, UnitLinkVisit, UnitRepresentative, User
 from .phones import national_format
+from .selectors import units_export_rows
+from .services import UNIT_COLUMNS, UnitImportError, units_import
+from .spreadsheets import EXPORT_FORMATS, export_response
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"),
+        help_text=_(
+            "Các cột: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại, Số người. "
+            "Đơn vị đã có (cùng mã) được cập nhật. Tệp có lỗi sẽ không được nhập dòng nào."
+        ),
+    )
 
 
 @admin.register(User)
@@ -62,6 +81,66 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [SubUnitInline]
+    change_list_template = "admin/participants/unit/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "nhap/",
+                self.admin_site.admin_view(self.import_view),
+                name="participants_unit_import",
+            ),
+            path(
+                "xuat.<str:fmt>",
+                self.admin_site.admin_view(self.export_view),
+                name="participants_unit_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors: list[str] = []
+        form = UnitImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = units_import(
+                    content=upload.read(), filename=upload.name, actor=request.user
+                )
+            except UnitImportError as error:
+                errors = error.errors
+            else:
+                self.message_user(
+                    request,
+                    gettext("Đã nhập: %(created)d đơn vị mới, %(updated)d đơn vị cập nhật.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:participants_unit_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Nhập danh sách đơn vị"),
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(
+            request, "admin/participants/unit/import.html", context, status=400 if errors else 200
+        )
+
+    def export_view(self, request, fmt: str):
+        if not self.has_view_permission(request) or fmt not in EXPORT_FORMATS:
+            raise PermissionDenied
+        return export_response(
+            export_format=fmt,
+            filename="don-vi",
+            title=gettext("Đơn vị"),
+            headers=[header for _key, header in UNIT_COLUMNS],
+            rows=units_export_rows(),
+            widths=[18, 50, 20, 14, 12],
+        )
 
 
 @admin.register(Participant)
@@ -103,4 +182,18 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(UnitLinkVisit)
+class UnitLinkVisitAdmin(admin.ModelAdmin):
+    list_display = ["day", "unit", "count"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["unit"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
