@@ -42,6 +42,7 @@ class ParticipationRow:
     stat: ParticipationStat
     depth: int
     target_percent: Decimal
+    visits: int = 0
 
     @property
     def unit(self) -> Unit | None:
