@@ -1,7 +1,6 @@
 """Promotion banners (Pillow) for units' websites and social media: the contest name, the
 round dates, the unit's QR code and short link, in a font that covers Vietnamese."""
 
-import textwrap
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -46,11 +45,20 @@ def _qr_tile(url: str, side: int) -> Image.Image:
     return tile
 
 
-def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
-    lines = textwrap.wrap(text, width=width_chars)
+def _wrap(
+    text: str, font, max_width: int, max_lines: int, pieces: list[str] | None = None, glue=" "
+) -> list[str]:
+    """Greedy wrap of words (or given pieces) measured in pixels with the real font; '…'
+    when cut short."""
+    lines: list[str] = []
+    for word in pieces if pieces is not None else text.split():
+        if lines and font.getlength(f"{lines[-1]}{glue}{word}") <= max_width:
+            lines[-1] = f"{lines[-1]}{glue}{word}"
+        else:
+            lines.append(word)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" ,.") + "…"
+        lines[-1] = lines[-1].rstrip(" ,.·") + "…"
     return lines
 
 
@@ -64,23 +72,24 @@ def banner_render(*, kind: str, text: BannerText) -> bytes:
     if kind == "wide":
         qr_side = height - 40
         image.paste(_qr_tile(text.url, qr_side), (width - qr_side - 20, 20))
-        title_font = font_load(size=34, bold=True)
-        small = font_load(size=21)
+        text_width = width - qr_side - 80
+        title_font = font_load(size=32, bold=True)
+        small = font_load(size=20)
         y = 22
-        for line in _wrap(text.title, 52, 2):
+        for line in _wrap(text.title, title_font, text_width, 2):
             draw.text((30, y), line, font=title_font, fill="white")
-            y += 42
+            y += 40
         draw.rectangle([30, y + 4, 130, y + 8], fill=ACCENT)
-        y += 18
-        for line in text.dates[:3]:
+        y += 20
+        for line in _wrap("", small, text_width, 3, pieces=list(text.dates), glue="  ·  "):
             draw.text((30, y), line, font=small, fill="white")
-            y += 27
+            y += 26
         footer = f"{text.call_to_action}: {text.url}"
         draw.text((30, height - 44), footer, font=font_load(size=22, bold=True), fill=ACCENT)
     else:
         title_font = font_load(size=50, bold=True)
         y = 60
-        for line in _wrap(text.title, 34, 3):
+        for line in _wrap(text.title, title_font, width - 120, 3):
             draw.text((width // 2, y), line, font=title_font, fill="white", anchor="ma")
             y += 62
         y += 10
