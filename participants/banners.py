@@ -102,10 +102,9 @@ def banner_render(*, kind: str, text: BannerText) -> bytes:
         qr_side = min(440, height - y - 170)
         image.paste(_qr_tile(text.url, qr_side), ((width - qr_side) // 2, y + 16))
         y += qr_side + 36
-        for line in _wrap(text.unit_name, 44, 1):
-            draw.text(
-                (width // 2, y), line, font=font_load(size=32, bold=True), fill="white", anchor="ma"
-            )
+        unit_font = font_load(size=32, bold=True)
+        for line in _wrap(text.unit_name, unit_font, width - 120, 1):
+            draw.text((width // 2, y), line, font=unit_font, fill="white", anchor="ma")
             y += 44
         draw.text(
             (width // 2, y), text.url, font=font_load(size=30, bold=True), fill=ACCENT, anchor="ma"
