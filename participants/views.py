@@ -18,7 +18,8 @@ def unit_link(request, code: str):
     if unit is None:
         return render(request, "participants/unit_not_found.html", {"code": code}, status=404)
     unit_link_visit_record(unit=unit)
-    request.session[SIGNUP_UNIT_SESSION_KEY] = unit.code
+    if request.session.get(SIGNUP_UNIT_SESSION_KEY) != unit.code:
+        request.session[SIGNUP_UNIT_SESSION_KEY] = unit.code  # written only when it changes
     return redirect("rounds:home")
 
 

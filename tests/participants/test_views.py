@@ -121,3 +121,37 @@ def test_admin_export_round_trips_through_import(organiser_client):
     response = organiser_client.post(reverse("admin:participants_unit_import"), {"file": upload})
     assert response.status_code == 302
     assert Unit.objects.get(code="vp").parent == root
+
+
+def test_unit_link_query_budget(db, client, django_assert_max_num_queries):
+    UnitFactory(code="dem")
+    client.get("/u/dem/")  # first visit of the day inserts the counter row
+    # A repeat scan: unit lookup and counter update (the session, unchanged, is not written).
+    with django_assert_max_num_queries(2):
+        assert client.get("/u/dem/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_visits_lose_no_count():
+    import threading
+
+    from django.db import connection
+
+    from participants.services import unit_link_visit_record
+
+    unit = UnitFactory(code="dong-thoi")
+    barrier = threading.Barrier(8)
+
+    def visit():
+        barrier.wait()
+        try:
+            unit_link_visit_record(unit=unit)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert UnitLinkVisit.objects.get(unit=unit).count == 8
