@@ -45,7 +45,13 @@ def participation_refresh(*, contest_id: int, now: dt.datetime | None = None) ->
     advisory lock; readers see the old figures until the new ones commit. Returns the
     number of participation rows stored."""
     now = now or timezone.now()
-    contest = Contest.objects.get(pk=contest_id)
+    with transaction.atomic():
+        # Taken first, so that two refreshes never interleave their reads and writes.
+        advisory_lock_take(key=_PARTICIPATION_LOCK_BASE + contest_id)
+        return _participation_store(contest=Contest.objects.get(pk=contest_id), now=now)
+
+
+def _participation_store(*, contest: Contest, now: dt.datetime) -> int:
     rounds = list(Round.objects.filter(contest=contest, is_practice=False).order_by("number"))
     children = unit_tree_children()
     units = dict(Unit.objects.values_list("id", "headcount"))
@@ -115,14 +121,12 @@ def participation_refresh(*, contest_id: int, now: dt.datetime | None = None) ->
         ScoreStat(round_id=row["round_id"], score=row["score"], attempts=row["n"])
         for row in finished.values("round_id", "score").annotate(n=Count("id"))
     ]
-    with transaction.atomic():
-        advisory_lock_take(key=_PARTICIPATION_LOCK_BASE + contest.pk)
-        ParticipationStat.objects.filter(contest=contest).delete()
-        ParticipationStat.objects.bulk_create(rows, batch_size=2000)
-        ActivityStat.objects.filter(contest=contest).delete()
-        ActivityStat.objects.bulk_create(activity, batch_size=2000)
-        ScoreStat.objects.filter(round__contest=contest).delete()
-        ScoreStat.objects.bulk_create(scores, batch_size=2000)
+    ParticipationStat.objects.filter(contest=contest).delete()
+    ParticipationStat.objects.bulk_create(rows, batch_size=2000)
+    ActivityStat.objects.filter(contest=contest).delete()
+    ActivityStat.objects.bulk_create(activity, batch_size=2000)
+    ScoreStat.objects.filter(round__contest=contest).delete()
+    ScoreStat.objects.bulk_create(scores, batch_size=2000)
     return len(rows)
 
 

@@ -289,3 +289,43 @@ def test_banners_have_the_size_and_a_readable_qr_code(client, world, kind, size)
     assert image.size == size
     decoded = [result.text for result in zxingcpp.read_barcodes(image)]
     assert decoded == [settings.SITE_URL + "/u/p2/"]
+
+
+@pytest.fixture
+def eager_celery():
+    from contest_site.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_organiser_can_queue_a_refresh_representative_cannot(
+    client, organiser, world, eager_celery
+):
+    from leaderboard.models import ParticipationStat
+
+    ParticipationStat.objects.all().delete()
+    url = reverse("leaderboard:report_refresh") + "?cuoc_thi=cuoc-thi"
+    representative = UserFactory()
+    UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
+    client.force_login(representative)
+    assert client.post(url).status_code == 403
+    assert not ParticipationStat.objects.exists()
+    client.force_login(organiser)
+    response = client.post(url)
+    assert response.status_code == 302
+    assert ParticipationStat.objects.filter(contest=world["contest"]).exists()
+
+
+def test_public_board_reads_stored_figures_in_few_queries(
+    client, world, django_assert_max_num_queries
+):
+    for index in range(30):
+        UnitFactory(code=f"them-{index}", parent=world["units"]["so"])
+    participation_refresh(contest_id=world["contest"].pk)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("leaderboard:public_board") + "?cuoc_thi=cuoc-thi")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="depth-1"') == 32
