@@ -53,6 +53,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a participant named "=HYPERLINK(…)")
+    is written with a leading apostrophe, as plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -62,7 +73,7 @@ def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([str(header) for header in headers])
     for row in rows:
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow([_safe_cell(value) for value in row])
 
 
 def csv_response(
@@ -100,7 +111,7 @@ def xlsx_response(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_safe_cell(value) for value in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)

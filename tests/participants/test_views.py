@@ -155,3 +155,14 @@ def test_simultaneous_first_visits_lose_no_count():
     for thread in threads:
         thread.join()
     assert UnitLinkVisit.objects.get(unit=unit).count == 8
+
+
+def test_exported_text_never_becomes_a_formula(organiser_client):
+    UnitFactory(code="cong-thuc", name='=HYPERLINK("http://example.com","Bấm")')
+    response = organiser_client.get(reverse("admin:participants_unit_export", args=["xlsx"]))
+    content = b"".join(response.streaming_content)
+    cell = load_workbook(io.BytesIO(content)).active["B2"]
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=HYPERLINK")
+    csv_response = organiser_client.get(reverse("admin:participants_unit_export", args=["csv"]))
+    assert "'=HYPERLINK" in b"".join(csv_response.streaming_content).decode("utf-8-sig")
