@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,13 +76,21 @@ class SubUnitInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "parent", "headcount", "is_active"]
+    list_display = ["name", "code", "kind", "parent", "headcount", "is_active", "qr_links"]
     list_filter = ["kind", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [SubUnitInline]
     change_list_template = "admin/participants/unit/change_list.html"
+
+    @admin.display(description=_("Mã QR"))
+    def qr_links(self, unit: Unit) -> str:
+        return format_html(
+            '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            reverse("participants:unit_qr", args=[unit.code, "png"]),
+            reverse("participants:unit_qr", args=[unit.code, "svg"]),
+        )
 
     def get_urls(self):
         own = [
