@@ -253,10 +253,16 @@ UNIT_PEOPLE_HEADERS = (
 
 
 def unit_people_rows(
-    *, unit_ids: set[int], contest: Contest, round: Round | None, full_personal_data: bool
+    *,
+    unit_ids: set[int],
+    contest: Contest,
+    round: Round | None,
+    full_personal_data: bool,
+    took_part_only: bool = True,
 ) -> Iterator[tuple]:
-    """The people of the units; with a round (or the whole contest) only those who submitted
-    an attempt there, with their figures. Phone and CCCD masked unless allowed."""
+    """The people registered in the units with their figures in the round (or the whole
+    contest); by default only those who submitted an attempt there. Phone and CCCD masked
+    unless allowed."""
     finished = Q(attempts__state__in=FINISHED_STATES, attempts__round__is_practice=False)
     if round is not None:
         finished &= Q(attempts__round=round)
@@ -270,10 +276,11 @@ def unit_people_rows(
             last_submitted=Max("attempts__submitted_at", filter=finished),
             first_submitted=Min("attempts__submitted_at", filter=finished),
         )
-        .filter(attempt_count__gt=0)
         .select_related("user", "unit")
         .order_by("unit__name", "full_name", "id")
     )
+    if took_part_only:
+        queryset = queryset.filter(attempt_count__gt=0)
     for index, person in enumerate(queryset.iterator(chunk_size=2000), start=1):
         yield (
             index,

@@ -199,6 +199,8 @@ def unit_people_export(request, code: str, fmt: str):
     fmt = _export_format(fmt)
     contest, round = _scope(request)
     full = user_sees_personal_data(user=request.user)
+    # ?tat_ca=1: everyone registered in the unit, not only those who took part.
+    took_part_only = not request.GET.get("tat_ca")
     audit_log_record(
         actor=request.user,
         action="export_unit_people",
@@ -207,6 +209,7 @@ def unit_people_export(request, code: str, fmt: str):
         round=round.number if round else None,
         format=fmt,
         full_personal_data=full,
+        took_part_only=took_part_only,
     )
     return export_response(
         export_format=fmt,
@@ -218,6 +221,7 @@ def unit_people_export(request, code: str, fmt: str):
             contest=contest,
             round=round,
             full_personal_data=full,
+            took_part_only=took_part_only,
         ),
         widths=[6, 30, 16, 16, 40, 18, 10, 10, 18],
     )

@@ -329,3 +329,12 @@ def test_public_board_reads_stored_figures_in_few_queries(
         response = client.get(reverse("leaderboard:public_board") + "?cuoc_thi=cuoc-thi")
     assert response.status_code == 200
     assert response.content.decode().count('class="depth-1"') == 32
+
+
+def test_unit_people_export_of_everyone_registered(representative_client, world):
+    ParticipantFactory(unit=world["units"]["p1"], full_name="Chưa Dự Thi")
+    url = reverse("leaderboard:unit_people_export", args=["p1", "xlsx"]) + "?dot=1&tat_ca=1"
+    rows = xlsx_rows(representative_client.get(url))
+    assert {(row[1], row[6]) for row in rows[1:]} == {("Trần Thị Một A", 1), ("Chưa Dự Thi", 0)}
+    entry = AuditLogEntry.objects.get(action="export_unit_people")
+    assert entry.details["took_part_only"] is False
