@@ -1,10 +1,12 @@
 """participation_refresh: stored figures and the roll-up arithmetic on a hand-built tree."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leaderboard.models import ActivityStat, ParticipationStat, ScoreStat
 from leaderboard.selectors import collective_ranking, participation_overall, participation_rows
-from leaderboard.services import participation_refresh
+from leaderboard.services import _roll_up, participation_refresh
 from leaderboard.tasks import participation_refresh_task
 from tests.factories import ContestFactory, ParticipantFactory, RoundFactory, UnitFactory
 
@@ -129,3 +131,27 @@ def test_collective_ranking_applies_minimum_rate_and_headcount(db):
     ]
     assert "Dưới 4 người" in ranking[2].reason
     assert "Tỷ lệ dưới" in ranking[3].reason
+
+
+@given(
+    parents=st.lists(st.integers(min_value=-1, max_value=30), min_size=1, max_size=30),
+    counts=st.lists(st.integers(min_value=0, max_value=1000), min_size=30, max_size=30),
+)
+def test_roll_up_adds_each_unit_once_into_every_ancestor(parents, counts):
+    # Unit i's parent is an earlier unit (or none): always a forest.
+    children: dict[int | None, list[int]] = {}
+    parent_of: dict[int, int | None] = {}
+    for unit, choice in enumerate(parents):
+        parent = choice % unit if unit and choice >= 0 else None
+        parent_of[unit] = parent
+        children.setdefault(parent, []).append(unit)
+    own = {unit: counts[unit] for unit in parent_of}
+    totals = _roll_up(own=own, children=children)
+    for unit in parent_of:
+        expected, stack = 0, [unit]
+        while stack:
+            current = stack.pop()
+            expected += own[current]
+            stack.extend(children.get(current, []))
+        assert totals[unit] == expected
+    assert sum(totals[root] for root in children.get(None, [])) == sum(own.values())
