@@ -223,7 +223,7 @@ def dashboard_data(*, contest: Contest, unit_ids: set[int] | None = None) -> dic
             "registrations": _("Đăng ký mới"),
             "rate": _("Tỷ lệ tham gia (%)"),
             "target": _("Chỉ tiêu %(target)s%%")
-            % {"target": f"{contest.participation_target_percent:g}"},
+            % {"target": f"{contest.participation_target_percent.normalize():f}"},
             "score": _("Điểm"),
         },
     }

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
@@ -15,6 +15,8 @@ from rounds.models import Contest, Round
 
 from .models import ActivityStat, ParticipationStat, ScoreStat
 
+# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
+REGISTRATION_LEAD = dt.timedelta(days=7)
 FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
 # Advisory lock namespace of the participation refresh, one lock per contest.
 _PARTICIPATION_LOCK_BASE = 0x70617274 << 16  # "part"
@@ -154,11 +156,15 @@ def _activity_rows(*, contest: Contest) -> list[ActivityStat]:
                 participants=bucket["people"],
                 attempts=bucket["attempts"],
             )
-        first_round = Round.objects.filter(contest=contest).order_by("starts_at").first()
-        if first_round is None:
+        window = Round.objects.filter(contest=contest, is_practice=False).aggregate(
+            start=Min("starts_at"), end=Max("ends_at")
+        )
+        if window["start"] is None:
             continue
         registrations = (
-            Participant.objects.filter(created_at__gte=first_round.starts_at)
+            Participant.objects.filter(
+                created_at__gte=window["start"] - REGISTRATION_LEAD, created_at__lt=window["end"]
+            )
             .annotate(bucket=trunc("created_at", tzinfo=local))
             .values("bucket")
             .annotate(n=Count("id"))

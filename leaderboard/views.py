@@ -333,7 +333,7 @@ def public_board(request):
         "labels": {
             "rate": _("Tỷ lệ tham gia (%)"),
             "target": _("Chỉ tiêu %(target)s%%")
-            % {"target": f"{contest.participation_target_percent:g}"},
+            % {"target": f"{contest.participation_target_percent.normalize():f}"},
         },
     }
     context = {

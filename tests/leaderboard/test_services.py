@@ -109,6 +109,9 @@ def test_refresh_replaces_old_figures_and_stores_activity_and_scores(tree_contes
     assert distribution == {5: 3, 3: 1, 4: 1, 1: 1}
     days = ActivityStat.objects.filter(contest=contest, period="day")
     assert sum(day.attempts for day in days) == 7  # the practice round is left out
+    assert sum(day.registrations for day in days) == 11  # everyone who signed up
+    hours = ActivityStat.objects.filter(contest=contest, period="hour")
+    assert sum(hour.attempts for hour in hours) == 7
 
 
 def test_collective_ranking_applies_minimum_rate_and_headcount(db):
