@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Award, RoundResult
+from .models import Award, ParticipationStat, RoundResult
 
 
 @admin.register(RoundResult)
@@ -43,4 +43,29 @@ class AwardAdmin(admin.ModelAdmin):
     readonly_fields = ["round", "participant", "tier", "result", "created_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ParticipationStat)
+class ParticipationStatAdmin(admin.ModelAdmin):
+    """Read-only: the figures are recomputed by the leaderboard.participation_refresh task."""
+
+    list_display = [
+        "unit",
+        "round",
+        "headcount_total",
+        "registered_total",
+        "participants_total",
+        "attempts_total",
+        "rate_percent",
+        "refreshed_at",
+    ]
+    list_filter = ["contest", "round"]
+    search_fields = ["unit__name", "unit__code"]
+    list_select_related = ["unit", "round", "contest"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

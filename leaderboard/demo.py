@@ -5,6 +5,8 @@ from participants.demo import demo_accounts_seed, demo_units_seed
 from quizzes.demo import demo_questions_seed
 from rounds.demo import demo_contests_seed
 
+from .demo_participation import demo_participation_seed
+
 
 def demo_seed() -> dict[str, int]:
     demo_units_seed()
@@ -12,4 +14,5 @@ def demo_seed() -> dict[str, int]:
     demo_contests_seed()
     created_questions = demo_questions_seed()
     demo_content_seed()
-    return {"questions_created": created_questions}
+    demo_attempts = demo_participation_seed()
+    return {"questions_created": created_questions, "demo_attempts": demo_attempts}

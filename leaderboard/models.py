@@ -77,3 +77,128 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier.name} — {self.participant}"
+
+
+class ParticipationStat(models.Model):
+    """Stored participation figures, refreshed off the request path by
+    leaderboard.services.participation_refresh: one row per (round or whole contest) ×
+    (unit or every participant). `*_total` fields include the sub-units (each unit declares
+    its own headcount, excluding sub-units; a parent's total adds its children's)."""
+
+    contest = models.ForeignKey(
+        "rounds.Contest", verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("đợt thi"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Trống: cả cuộc thi."),
+    )
+    unit = models.ForeignKey(
+        "participants.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Trống: toàn bộ người dự thi."),
+    )
+    headcount = models.PositiveIntegerField(_("số người của đơn vị"), default=0)
+    headcount_total = models.PositiveIntegerField(_("số người (gồm đơn vị cấp dưới)"), default=0)
+    registered = models.PositiveIntegerField(_("đã đăng ký"), default=0)
+    registered_total = models.PositiveIntegerField(_("đã đăng ký (gồm cấp dưới)"), default=0)
+    participants = models.PositiveIntegerField(_("đã dự thi"), default=0)
+    participants_total = models.PositiveIntegerField(_("đã dự thi (gồm cấp dưới)"), default=0)
+    attempts = models.PositiveIntegerField(_("lượt thi"), default=0)
+    attempts_total = models.PositiveIntegerField(_("lượt thi (gồm cấp dưới)"), default=0)
+    refreshed_at = models.DateTimeField(_("cập nhật lúc"))
+
+    class Meta:
+        verbose_name = _("thống kê tham gia")
+        verbose_name_plural = _("thống kê tham gia")
+        ordering = ["contest", "round", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "round", "unit"],
+                condition=Q(round__isnull=False, unit__isnull=False),
+                name="participation_stat_round_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "unit"],
+                condition=Q(round__isnull=True, unit__isnull=False),
+                name="participation_stat_contest_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "round"],
+                condition=Q(round__isnull=False, unit__isnull=True),
+                name="participation_stat_round_all",
+            ),
+            models.UniqueConstraint(
+                fields=["contest"],
+                condition=Q(round__isnull=True, unit__isnull=True),
+                name="participation_stat_contest_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or _('Tất cả')} — {self.round or self.contest}"
+
+    @property
+    def rate_percent(self) -> float | None:
+        """Participants (with sub-units) ÷ declared headcount (with sub-units), in %."""
+        if not self.headcount_total:
+            return None
+        return round(100 * self.participants_total / self.headcount_total, 2)
+
+
+class ActivityStat(models.Model):
+    """Stored activity per hour and per local day: people who started an attempt, attempts
+    started and submitted (practice rounds excluded). Read by the organiser dashboard."""
+
+    class Period(models.TextChoices):
+        HOUR = "hour", _("Giờ")
+        DAY = "day", _("Ngày")
+
+    contest = models.ForeignKey(
+        "rounds.Contest", verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(_("chu kỳ"), max_length=4, choices=Period.choices)
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    participants = models.PositiveIntegerField(_("người dự thi"), default=0)
+    attempts = models.PositiveIntegerField(_("lượt thi"), default=0)
+    registrations = models.PositiveIntegerField(_("đăng ký mới"), default=0)
+
+    class Meta:
+        verbose_name = _("thống kê hoạt động")
+        verbose_name_plural = _("thống kê hoạt động")
+        ordering = ["contest", "period", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "period", "starts_at"], name="activity_stat_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.starts_at}"
+
+
+class ScoreStat(models.Model):
+    """Stored score distribution of a round's submitted attempts."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("điểm"))
+    attempts = models.PositiveIntegerField(_("số lượt thi"))
+
+    class Meta:
+        verbose_name = _("phân bố điểm")
+        verbose_name_plural = _("phân bố điểm")
+        ordering = ["round", "score"]
+        constraints = [models.UniqueConstraint(fields=["round", "score"], name="score_stat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.score} × {self.attempts}"

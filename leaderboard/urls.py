@@ -1,3 +1,25 @@
+from django.urls import path
+
+from . import views
+
 app_name = "leaderboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bao-cao/", views.report, name="report"),
+    path("bao-cao/cap-nhat/", views.report_refresh, name="report_refresh"),
+    path("bao-cao/tham-gia.<str:fmt>", views.participation_export, name="participation_export"),
+    path("bao-cao/don-vi/<slug:code>/", views.unit_report, name="unit_report"),
+    path(
+        "bao-cao/don-vi/<slug:code>/nguoi-du-thi.<str:fmt>",
+        views.unit_people_export,
+        name="unit_people_export",
+    ),
+    path("bao-cao/xep-hang/<int:round_id>.<str:fmt>", views.ranking_export, name="ranking_export"),
+    path("bao-cao/giai-thuong.<str:fmt>", views.winners_export, name="winners_export"),
+    path("bao-cao/giai-tap-the.<str:fmt>", views.collective_export, name="collective_export"),
+    path("bang-dieu-khien/", views.dashboard, name="dashboard"),
+    path("tham-gia/", views.public_board, name="public_board"),
+    path("giai-tap-the/", views.collective, name="collective"),
+    path("tuyen-truyen/<slug:code>/", views.promotion, name="promotion"),
+    path("tuyen-truyen/<slug:code>/banner-<str:kind>.png", views.banner, name="banner"),
+]

@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -7,11 +14,14 @@ from .models import (
     DataDeletionRequest,
     Participant,
     Unit,
+    UnitLinkVisit,
     UnitRepresentative,
     User,
 )
 from .phones import mask_cccd, national_format
-from .services import audit_log_record
+from .selectors import units_export_rows
+from .services import UNIT_COLUMNS, UnitImportError, audit_log_record, units_import
+from .spreadsheets import EXPORT_FORMATS, export_response
 
 PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
 
@@ -44,6 +54,16 @@ class PersonalDataAdminMixin:
             if obj is not None:
                 audit_log_record(actor=request.user, action="personal_data_view", target=obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"),
+        help_text=_(
+            "Các cột: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại, Số người. "
+            "Đơn vị đã có (cùng mã) được cập nhật. Tệp có lỗi sẽ không được nhập dòng nào."
+        ),
+    )
 
 
 @admin.register(User)
@@ -124,12 +144,80 @@ class SubUnitInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "parent", "headcount", "is_active"]
+    list_display = ["name", "code", "kind", "parent", "headcount", "is_active", "qr_links"]
     list_filter = ["kind", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [SubUnitInline]
+    change_list_template = "admin/participants/unit/change_list.html"
+
+    @admin.display(description=_("Mã QR"))
+    def qr_links(self, unit: Unit) -> str:
+        return format_html(
+            '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            reverse("participants:unit_qr", args=[unit.code, "png"]),
+            reverse("participants:unit_qr", args=[unit.code, "svg"]),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "nhap/",
+                self.admin_site.admin_view(self.import_view),
+                name="participants_unit_import",
+            ),
+            path(
+                "xuat.<str:fmt>",
+                self.admin_site.admin_view(self.export_view),
+                name="participants_unit_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors: list[str] = []
+        form = UnitImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = units_import(
+                    content=upload.read(), filename=upload.name, actor=request.user
+                )
+            except UnitImportError as error:
+                errors = error.errors
+            else:
+                self.message_user(
+                    request,
+                    gettext("Đã nhập: %(created)d đơn vị mới, %(updated)d đơn vị cập nhật.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:participants_unit_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Nhập danh sách đơn vị"),
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(
+            request, "admin/participants/unit/import.html", context, status=400 if errors else 200
+        )
+
+    def export_view(self, request, fmt: str):
+        if not self.has_view_permission(request) or fmt not in EXPORT_FORMATS:
+            raise PermissionDenied
+        return export_response(
+            export_format=fmt,
+            filename="don-vi",
+            title=gettext("Đơn vị"),
+            headers=[header for _key, header in UNIT_COLUMNS],
+            rows=units_export_rows(),
+            widths=[18, 50, 20, 14, 12],
+        )
 
 
 @admin.register(Participant)
@@ -197,4 +285,18 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(UnitLinkVisit)
+class UnitLinkVisitAdmin(admin.ModelAdmin):
+    list_display = ["day", "unit", "count"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["unit"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -291,3 +291,24 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor} {self.action}"
+
+
+class UnitLinkVisit(models.Model):
+    """Visits through a unit's link (/u/<code>/), one counter per unit per local day."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="link_visits"
+    )
+    day = models.DateField(_("ngày"))
+    count = models.PositiveIntegerField(_("số lượt truy cập"), default=0)
+
+    class Meta:
+        verbose_name = _("lượt truy cập liên kết đơn vị")
+        verbose_name_plural = _("lượt truy cập liên kết đơn vị")
+        ordering = ["-day", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="unit_link_visit_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day:%d/%m/%Y}: {self.count}"

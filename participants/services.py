@@ -1,13 +1,18 @@
+import datetime as dt
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditLogEntry, DataDeletionRequest, Participant, User
+from .models import AuditLogEntry, DataDeletionRequest, Participant, Unit, UnitLinkVisit, User
+from .spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
@@ -87,3 +92,236 @@ def deletion_requests_process(*, actor: User | None = None) -> int:
         participant_anonymise(participant=participant, actor=actor)
         count += 1
     return count
+
+
+# Columns of the unit import/export file, in order: (key, Vietnamese header).
+UNIT_COLUMNS = (
+    ("code", "Mã đơn vị"),
+    ("name", "Tên đơn vị"),
+    ("parent_code", "Mã đơn vị cấp trên"),
+    ("kind", "Loại"),
+    ("headcount", "Số người"),
+)
+_UNIT_HEADER_ALIASES = {
+    "code": "code",
+    "ma don vi": "code",
+    "mã đơn vị": "code",
+    "name": "name",
+    "tên đơn vị": "name",
+    "parent_code": "parent_code",
+    "parent": "parent_code",
+    "mã đơn vị cấp trên": "parent_code",
+    "kind": "kind",
+    "loại": "kind",
+    "headcount": "headcount",
+    "số người": "headcount",
+}
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# One unit import at a time: the cycle check reads the whole tree.
+_UNIT_IMPORT_LOCK = 0x756E6974  # "unit"
+
+
+class UnitImportError(Exception):
+    """The file was refused as a whole; `errors` says which rows and why."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class UnitImportRow:
+    row: int
+    code: str
+    name: str
+    parent_code: str
+    kind: str
+    headcount: int
+
+
+@dataclass(frozen=True)
+class UnitImportResult:
+    created: int
+    updated: int
+
+
+def _unit_kind_parse(raw: str) -> str | None:
+    if not raw:
+        return Unit.Kind.OTHER
+    for value, label in Unit.Kind.choices:
+        if raw.lower() in (value, str(label).lower()):
+            return value
+    return None
+
+
+def _unit_rows_parse(rows: list[list[str]]) -> tuple[list[UnitImportRow], list[str]]:
+    errors: list[str] = []
+    if not rows:
+        return [], [_("Tệp không có dữ liệu.")]
+    columns = {}
+    for index, header in enumerate(rows[0]):
+        key = _UNIT_HEADER_ALIASES.get(header.strip().lower())
+        if key:
+            columns[key] = index
+    missing = [header for key, header in UNIT_COLUMNS if key not in columns and key != "kind"]
+    if missing:
+        return [], [_("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}]
+    parsed: list[UnitImportRow] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(key: str, row=row) -> str:
+            index = columns.get(key)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        code, name, parent_code = cell("code"), cell("name"), cell("parent_code")
+        row_errors = []
+        if not code:
+            row_errors.append(_("thiếu mã đơn vị"))
+        elif not _SLUG.match(code) or len(code) > 40:
+            row_errors.append(
+                _("mã đơn vị “%(code)s” chỉ được gồm chữ không dấu, số, gạch ngang (tối đa 40)")
+                % {"code": code}
+            )
+        if not name:
+            row_errors.append(_("thiếu tên đơn vị"))
+        elif len(name) > 255:
+            row_errors.append(_("tên đơn vị dài quá 255 ký tự"))
+        kind = _unit_kind_parse(cell("kind"))
+        if kind is None:
+            row_errors.append(_("loại đơn vị “%(kind)s” không hợp lệ") % {"kind": cell("kind")})
+        raw_headcount = cell("headcount") or "0"
+        try:
+            headcount = int(raw_headcount)
+        except ValueError:
+            headcount = 0
+            row_errors.append(
+                _("số người “%(value)s” không phải số nguyên") % {"value": raw_headcount}
+            )
+        else:
+            if headcount < 0:
+                row_errors.append(_("số người không được âm"))
+        if parent_code and parent_code == code:
+            row_errors.append(_("đơn vị không thể là cấp trên của chính nó"))
+        if row_errors:
+            errors.append(
+                _("Dòng %(row)d: %(reasons)s.") % {"row": number, "reasons": "; ".join(row_errors)}
+            )
+            continue
+        parsed.append(UnitImportRow(number, code, name, parent_code, kind or "", headcount))
+    return parsed, errors
+
+
+def _unit_tree_check(*, rows: list[UnitImportRow], existing: dict[str, str | None]) -> list[str]:
+    """Duplicate codes, unknown parents and cycles in the tree the import would leave."""
+    errors: list[str] = []
+    first_row: dict[str, int] = {}
+    for item in rows:
+        if item.code in first_row:
+            errors.append(
+                _("Dòng %(row)d: mã đơn vị “%(code)s” trùng với dòng %(first)d.")
+                % {"row": item.row, "code": item.code, "first": first_row[item.code]}
+            )
+        else:
+            first_row[item.code] = item.row
+    parents: dict[str, str | None] = dict(existing)
+    for item in rows:
+        parents[item.code] = item.parent_code or None
+    for item in rows:
+        if item.parent_code and item.parent_code not in parents:
+            errors.append(
+                _("Dòng %(row)d: không có đơn vị cấp trên mã “%(parent)s”.")
+                % {"row": item.row, "parent": item.parent_code}
+            )
+    reported: set[str] = set()
+    for item in rows:
+        seen = [item.code]
+        current = parents.get(item.code)
+        while current is not None and current in parents:
+            if current == item.code:
+                if item.code not in reported:
+                    reported.update(seen)
+                    errors.append(
+                        _("Dòng %(row)d: vòng lặp cấp trên – cấp dưới: %(path)s.")
+                        % {"row": item.row, "path": " → ".join([*seen, item.code])}
+                    )
+                break
+            if current in seen:
+                break  # a cycle not through this row; reported on its own rows
+            seen.append(current)
+            current = parents.get(current)
+    return errors
+
+
+def advisory_lock_take(*, key: int) -> None:
+    """A PostgreSQL transaction-level advisory lock (SQLite, used only for a no-server
+    development run, serialises writers by itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def units_import(*, content: bytes, filename: str, actor: User | None) -> UnitImportResult:
+    """Create or update units from an .xlsx/.csv file (code, name, parent code, kind,
+    headcount). The file is checked as a whole; on any bad row nothing is written and
+    UnitImportError lists every row with its reason."""
+    try:
+        raw_rows = spreadsheet_rows_read(content=content, filename=filename)
+    except SpreadsheetError as error:
+        raise UnitImportError([str(error)]) from error
+    rows, errors = _unit_rows_parse(raw_rows)
+    with transaction.atomic():
+        advisory_lock_take(key=_UNIT_IMPORT_LOCK)
+        existing = {
+            code: parent for code, parent in Unit.objects.values_list("code", "parent__code")
+        }
+        errors += _unit_tree_check(rows=rows, existing=existing)
+        if not rows and not errors:
+            errors.append(_("Tệp không có dòng dữ liệu nào."))
+        if errors:
+            raise UnitImportError(errors)
+        units = {unit.code: unit for unit in Unit.objects.select_for_update()}
+        created = updated = 0
+        for item in rows:
+            unit = units.get(item.code)
+            if unit is None:
+                unit = Unit.objects.create(
+                    code=item.code, name=item.name, kind=item.kind, headcount=item.headcount
+                )
+                units[item.code] = unit
+                created += 1
+            else:
+                unit.name, unit.kind, unit.headcount = item.name, item.kind, item.headcount
+                unit.save(update_fields=["name", "kind", "headcount"])
+                updated += 1
+        for item in rows:
+            unit = units[item.code]
+            parent = units[item.parent_code] if item.parent_code else None
+            if unit.parent_id != (parent.pk if parent else None):
+                unit.parent = parent
+                unit.save(update_fields=["parent"])
+        audit_log_record(
+            actor=actor,
+            action="units_import",
+            filename=filename,
+            created=created,
+            updated=updated,
+        )
+    return UnitImportResult(created=created, updated=updated)
+
+
+def unit_link_visit_record(*, unit: Unit, day: dt.date | None = None) -> None:
+    """Count one visit through the unit's link: an atomic upsert-increment in the database,
+    so simultaneous scans never lose a count."""
+    day = day or timezone.localdate()
+    updated = UnitLinkVisit.objects.filter(unit=unit, day=day).update(count=F("count") + 1)
+    if updated:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {UnitLinkVisit._meta.db_table} (unit_id, day, count) VALUES (%s, %s, 1) "
+            "ON CONFLICT (unit_id, day) DO UPDATE SET count = "
+            f"{UnitLinkVisit._meta.db_table}.count + 1",
+            [unit.pk, day],
+        )

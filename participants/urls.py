@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "participants"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("u/<slug:code>/", views.unit_link, name="unit_link"),
+    path("qr/cuoc-thi.<str:fmt>", views.contest_qr, name="contest_qr"),
+    path("qr/don-vi/<slug:code>.<str:fmt>", views.unit_qr, name="unit_qr"),
+]

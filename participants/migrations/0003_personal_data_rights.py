@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('participants', '0001_initial'),
+        ('participants', '0002_unit_link_visit'),
     ]
 
     operations = [

@@ -1,0 +1,340 @@
+"""Reports, exports, dashboards, collective ranking and promotion pages: who sees what,
+what the files contain, what gets logged."""
+
+import csv
+import io
+
+import pytest
+import zxingcpp
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from openpyxl import load_workbook
+from PIL import Image
+
+from leaderboard.models import Award, RoundResult
+from leaderboard.services import participation_refresh
+from participants.models import AuditLogEntry, UnitRepresentative
+from participants.services import ORGANISER_GROUP
+from tests.factories import (
+    ContestFactory,
+    ParticipantFactory,
+    PrizeTierFactory,
+    RoundFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+from .builders import finished_attempt
+
+
+@pytest.fixture
+def world(db):
+    """Two branches: so → (p1 → p1a) and so → p2; people in p1a and p2 took part in round 1."""
+    contest = ContestFactory(slug="cuoc-thi", participation_target_percent=80)
+    round1 = RoundFactory(contest=contest, number=1)
+    so = UnitFactory(code="so", name="Sở", headcount=2)
+    p1 = UnitFactory(code="p1", name="Phòng Một", parent=so, headcount=4)
+    p1a = UnitFactory(code="p1a", name="Tổ Một A", parent=p1, headcount=4)
+    p2 = UnitFactory(code="p2", name="Phòng Hai", parent=so, headcount=10)
+    alice = ParticipantFactory(unit=p1a, full_name="Trần Thị Một A", cccd="038190001234")
+    bob = ParticipantFactory(unit=p2, full_name="Lê Văn Phòng Hai")
+    alice_attempt = finished_attempt(participant=alice, round=round1, score=5, seconds=200)
+    bob_attempt = finished_attempt(participant=bob, round=round1, score=5, seconds=250)
+    participation_refresh(contest_id=contest.pk)
+    return {
+        "contest": contest,
+        "round": round1,
+        "units": {"so": so, "p1": p1, "p1a": p1a, "p2": p2},
+        "people": {"alice": alice, "bob": bob},
+        "attempts": {"alice": alice_attempt, "bob": bob_attempt},
+    }
+
+
+@pytest.fixture
+def representative_client(client, world):
+    user = UserFactory()
+    UnitRepresentative.objects.create(user=user, unit=world["units"]["p1"])
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def organiser(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
+    return user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def xlsx_rows(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_report_needs_login_and_a_role(client, world):
+    url = reverse("leaderboard:report") + "?cuoc_thi=cuoc-thi"
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_representative_sees_their_unit_and_sub_units_only(representative_client, world):
+    response = representative_client.get(reverse("leaderboard:report") + "?cuoc_thi=cuoc-thi")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Phòng Một" in page and "Tổ Một A" in page
+    assert "Phòng Hai" not in page
+    own = representative_client.get(reverse("leaderboard:unit_report", args=["p1"]) + "?dot=1")
+    assert own.status_code == 200
+    assert "Trần Thị Một A" in own.content.decode()
+    assert "Lê Văn Phòng Hai" not in own.content.decode()
+
+
+@pytest.mark.parametrize("code", ["p2", "so"])
+def test_representative_gets_403_for_other_units_people_and_exports(
+    representative_client, world, code
+):
+    assert (
+        representative_client.get(reverse("leaderboard:unit_report", args=[code])).status_code
+        == 403
+    )
+    for fmt in ("xlsx", "csv"):
+        url = reverse("leaderboard:unit_people_export", args=[code, fmt])
+        assert representative_client.get(url).status_code == 403
+    assert not AuditLogEntry.objects.filter(action="export_unit_people").exists()
+
+
+def test_representative_cannot_use_organiser_exports_or_dashboard(representative_client, world):
+    urls = [
+        reverse("leaderboard:dashboard"),
+        reverse("leaderboard:ranking_export", args=[world["round"].pk, "xlsx"]),
+        reverse("leaderboard:winners_export", args=["xlsx"]),
+        reverse("leaderboard:collective_export", args=["csv"]),
+    ]
+    for url in urls:
+        assert representative_client.get(url).status_code == 403, url
+
+
+def test_representative_participation_export_holds_only_their_units(representative_client, world):
+    response = representative_client.get(
+        reverse("leaderboard:participation_export", args=["xlsx"]) + "?dot=1"
+    )
+    rows = xlsx_rows(response)
+    assert rows[0][:3] == ("Mã đơn vị", "Tên đơn vị", "Cấp")
+    assert [row[0] for row in rows[1:]] == ["p1", "p1a"]
+    p1 = rows[1]
+    # p1 with p1a: headcount 8, one person took part → 12.5 %, 67.5 points and 6 people short.
+    assert p1[3:] == (8, 1, 1, 1, 12.5, 80.0, 67.5, 6)
+
+
+def test_unit_people_export_masks_phone_and_is_logged(representative_client, world):
+    response = representative_client.get(
+        reverse("leaderboard:unit_people_export", args=["p1", "csv"]) + "?dot=1"
+    )
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["STT", "Họ và tên", "Số điện thoại"]
+    assert len(rows) == 2
+    alice = world["people"]["alice"]
+    assert rows[1][1] == "Trần Thị Một A"
+    assert rows[1][2] == alice.masked_phone
+    assert rows[1][3] == "038*******34"
+    entry = AuditLogEntry.objects.get(action="export_unit_people")
+    assert entry.target_id == str(world["units"]["p1"].pk)
+    assert entry.details["full_personal_data"] is False
+
+
+def test_personal_data_permission_shows_full_phone_and_cccd(organiser_client, organiser, world):
+    organiser.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    response = organiser_client.get(reverse("leaderboard:unit_people_export", args=["so", "xlsx"]))
+    rows = xlsx_rows(response)
+    names = {row[1]: row for row in rows[1:]}
+    assert set(names) == {"Trần Thị Một A", "Lê Văn Phòng Hai"}
+    assert names["Trần Thị Một A"][3] == "038190001234"
+    assert AuditLogEntry.objects.get(action="export_unit_people").details["full_personal_data"]
+
+
+def test_ranking_export_has_every_tie_break_value(organiser_client, world):
+    round1 = world["round"]
+    for rank, name in ((1, "alice"), (2, "bob")):
+        attempt = world["attempts"][name]
+        RoundResult.objects.create(
+            round=round1,
+            participant=world["people"][name],
+            attempt=attempt,
+            score=attempt.score,
+            prediction=10 + rank,
+            prediction_error=rank,
+            duration_ms=attempt.duration_ms,
+            submitted_at=attempt.submitted_at,
+            rank=rank,
+        )
+    rows = xlsx_rows(
+        organiser_client.get(reverse("leaderboard:ranking_export", args=[round1.pk, "xlsx"]))
+    )
+    assert rows[0] == (
+        "Hạng",
+        "Họ và tên",
+        "Số điện thoại",
+        "Đơn vị",
+        "Điểm",
+        "Dự đoán",
+        "Sai số dự đoán",
+        "Thời gian làm bài (giây)",
+        "Nộp bài lúc",
+        "Lượt thi được tính",
+    )
+    assert rows[1][:8] == (
+        1,
+        "Trần Thị Một A",
+        world["people"]["alice"].masked_phone,
+        "Tổ Một A",
+        5,
+        11,
+        1,
+        "200.000",
+    )
+    assert rows[2][0] == 2
+    assert AuditLogEntry.objects.filter(action="export_round_ranking").count() == 1
+
+
+def test_winners_export_lists_awards(organiser_client, world):
+    round1 = world["round"]
+    attempt = world["attempts"]["alice"]
+    result = RoundResult.objects.create(
+        round=round1,
+        participant=world["people"]["alice"],
+        attempt=attempt,
+        score=5,
+        duration_ms=attempt.duration_ms,
+        submitted_at=attempt.submitted_at,
+        rank=1,
+    )
+    tier = PrizeTierFactory(round=round1, name="Giải Nhất", order=1)
+    Award.objects.create(round=round1, participant=result.participant, tier=tier, result=result)
+    rows = xlsx_rows(
+        organiser_client.get(
+            reverse("leaderboard:winners_export", args=["xlsx"]) + "?cuoc_thi=cuoc-thi"
+        )
+    )
+    assert rows[1][:4] == ("Đợt 1", "Giải Nhất", 1, "Trần Thị Một A")
+    assert AuditLogEntry.objects.filter(action="export_winners").exists()
+
+
+def test_organiser_sees_every_unit_and_the_dashboard(organiser_client, world):
+    report = organiser_client.get(reverse("leaderboard:report") + "?cuoc_thi=cuoc-thi")
+    assert report.status_code == 200
+    assert "Phòng Hai" in report.content.decode()
+    dashboard = organiser_client.get(reverse("leaderboard:dashboard") + "?cuoc_thi=cuoc-thi")
+    assert dashboard.status_code == 200
+    page = dashboard.content.decode()
+    assert 'id="chart-data"' in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page  # data via json_script only, no inline code
+    assert dashboard.context["data"]["target"] == 80.0
+
+
+def test_public_board_shows_rates_without_personal_data(client, world):
+    response = client.get(reverse("leaderboard:public_board") + "?cuoc_thi=cuoc-thi&dot=1")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Phòng Hai" in page
+    assert "Trần Thị Một A" not in page
+    assert world["people"]["alice"].masked_phone not in page
+
+
+def test_collective_page_and_export(organiser_client, world):
+    world["contest"].collective_min_headcount = 5
+    world["contest"].save()
+    page = organiser_client.get(reverse("leaderboard:collective") + "?cuoc_thi=cuoc-thi&dot=1")
+    assert page.status_code == 200
+    response = organiser_client.get(
+        reverse("leaderboard:collective_export", args=["csv"]) + "?cuoc_thi=cuoc-thi&dot=1"
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "Hạng"
+    by_code = {row[1]: row for row in rows[1:]}
+    # so (2 of 20 people: 10 %), p1 (8 people) and p2 (10) reach 5 people, all below 50 %.
+    assert by_code["p1a"][7].startswith("Dưới 5 người")
+    assert by_code["p2"][6] == "Không"
+
+
+def test_unknown_round_and_format_are_404(organiser_client, world):
+    assert organiser_client.get(reverse("leaderboard:report") + "?dot=9").status_code == 404
+    url = reverse("leaderboard:participation_export", args=["pdf"])
+    assert organiser_client.get(url).status_code == 404
+
+
+def test_promotion_page_has_banners_qr_and_embed_snippet(client, world):
+    response = client.get(reverse("leaderboard:promotion", args=["p2"]) + "?cuoc_thi=cuoc-thi")
+    assert response.status_code == 200
+    snippet = response.context["embed_snippet"]
+    assert f'href="{settings.SITE_URL}/u/p2/"' in snippet
+    assert "banner-ngang.png" in snippet
+
+
+@pytest.mark.parametrize(("kind", "size"), [("ngang", (1200, 300)), ("vuong", (1080, 1080))])
+def test_banners_have_the_size_and_a_readable_qr_code(client, world, kind, size):
+    response = client.get(reverse("leaderboard:banner", args=["p2", kind]) + "?cuoc_thi=cuoc-thi")
+    assert response.status_code == 200
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == size
+    decoded = [result.text for result in zxingcpp.read_barcodes(image)]
+    assert decoded == [settings.SITE_URL + "/u/p2/"]
+
+
+@pytest.fixture
+def eager_celery():
+    from contest_site.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_organiser_can_queue_a_refresh_representative_cannot(
+    client, organiser, world, eager_celery
+):
+    from leaderboard.models import ParticipationStat
+
+    ParticipationStat.objects.all().delete()
+    url = reverse("leaderboard:report_refresh") + "?cuoc_thi=cuoc-thi"
+    representative = UserFactory()
+    UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
+    client.force_login(representative)
+    assert client.post(url).status_code == 403
+    assert not ParticipationStat.objects.exists()
+    client.force_login(organiser)
+    response = client.post(url)
+    assert response.status_code == 302
+    assert ParticipationStat.objects.filter(contest=world["contest"]).exists()
+
+
+def test_public_board_reads_stored_figures_in_few_queries(
+    client, world, django_assert_max_num_queries
+):
+    for index in range(30):
+        UnitFactory(code=f"them-{index}", parent=world["units"]["so"])
+    participation_refresh(contest_id=world["contest"].pk)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("leaderboard:public_board") + "?cuoc_thi=cuoc-thi")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="depth-1"') == 32
+
+
+def test_unit_people_export_of_everyone_registered(representative_client, world):
+    ParticipantFactory(unit=world["units"]["p1"], full_name="Chưa Dự Thi")
+    url = reverse("leaderboard:unit_people_export", args=["p1", "xlsx"]) + "?dot=1&tat_ca=1"
+    rows = xlsx_rows(representative_client.get(url))
+    assert {(row[1], row[6]) for row in rows[1:]} == {("Trần Thị Một A", 1), ("Chưa Dự Thi", 0)}
+    entry = AuditLogEntry.objects.get(action="export_unit_people")
+    assert entry.details["took_part_only"] is False
