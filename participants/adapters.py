@@ -59,6 +59,26 @@ class ContestAccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()
 
+    def save_user(self, request, user, form, commit=True):
+        # The phone is the login and a required, checked column: set it before the first save.
+        phone = form.cleaned_data.get("phone")
+        if phone:
+            user.phone = normalize_phone(phone)
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Password reset by code goes to the phone (participants.forms.PhonePasswordResetForm
+        # puts the phone where allauth expects an email address).
+        if email.startswith("+84"):
+            if template_prefix == "account/email/password_reset_code":
+                sms_send(
+                    phone=email,
+                    message=_("Mã đặt lại mật khẩu Cuộc thi trực tuyến của bạn là %(code)s")
+                    % {"code": context["code"]},
+                )
+            return
+        super().send_mail(template_prefix, email, context)
+
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         sms_send(
             phone=phone,

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "participants"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tai-khoan/ho-so/", views.profile, name="profile"),
+]

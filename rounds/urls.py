@@ -6,4 +6,5 @@ app_name = "rounds"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("the-le/", views.rules, name="rules"),
 ]

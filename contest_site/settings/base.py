@@ -173,6 +173,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+ACCOUNT_SIGNUP_FORM_CLASS = "participants.forms.SignupProfileForm"
+# Password reset by a code sent by SMS (allauth's reset-by-code flow, fed a phone number).
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"reset_password": "participants.forms.PhonePasswordResetForm"}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 # Where phone verification codes go: "console" logs them; a real SMS gateway plugs in here.
 SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 
