@@ -176,9 +176,11 @@ def test_save_accepted_until_the_grace_ends_and_refused_at_it(attempt_in_progres
     last_moment = attempt_in_progress.deadline + grace - dt.timedelta(milliseconds=1)
     with time_machine.travel(last_moment, tick=False):
         assert answer_save(**args, choice_ids=correct, seq=1) is True
-    with time_machine.travel(attempt_in_progress.deadline + grace, tick=False):
-        with pytest.raises(AttemptError) as error:
-            answer_save(**args, choice_ids=wrong, seq=2)
+    with (
+        time_machine.travel(attempt_in_progress.deadline + grace, tick=False),
+        pytest.raises(AttemptError) as error,
+    ):
+        answer_save(**args, choice_ids=wrong, seq=2)
     assert error.value.code == "deadline_passed" and error.value.status == 409
     row.refresh_from_db()
     assert row.selected == correct and row.seq == 1
