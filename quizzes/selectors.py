@@ -226,7 +226,7 @@ def attempt_of_user(*, attempt_id: int, user_id: int) -> Attempt | None:
     """One attempt of this account, with its round and contest, in one query."""
     return (
         Attempt.objects.filter(pk=attempt_id, participant__user_id=user_id)
-        .select_related("round__contest")
+        .select_related("round__contest", "participant")
         .first()
     )
 

@@ -92,6 +92,8 @@ def _attempt_or_404(request, attempt_id: int):
     attempt = attempt_of_user(attempt_id=attempt_id, user_id=request.user.pk)
     if attempt is None:
         raise Http404(_("Không tìm thấy lượt thi của bạn."))
+    # The page header shows the person's name: reuse the profile loaded with the attempt.
+    request.user.participant = attempt.participant
     return attempt
 
 
