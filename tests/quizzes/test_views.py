@@ -34,6 +34,11 @@ def _correct_token(attempt, row):
     return choice_token(attempt_id=attempt.pk, choice_id=min(content.correct_ids))
 
 
+def _correct_tokens(attempt, row):
+    content = question_contents(question_ids=[row.question_id])[row.question_id]
+    return [choice_token(attempt_id=attempt.pk, choice_id=cid) for cid in content.correct_ids]
+
+
 def test_start_redirects_to_the_quiz_and_a_second_start_resumes(player, open_round):
     response = player.post(reverse("quizzes:start", args=[open_round.pk]))
     attempt = Attempt.objects.get()
@@ -193,7 +198,7 @@ def test_quiz_page_query_budget(player, attempt_in_progress, django_assert_max_n
 
 def test_form_submit_without_javascript_saves_and_scores(player, attempt_in_progress):
     rows = list(attempt_in_progress.answers.order_by("position"))
-    data = {f"q{row.question_id}": _correct_token(attempt_in_progress, row) for row in rows[:2]}
+    data = {f"q{row.question_id}": _correct_tokens(attempt_in_progress, row) for row in rows[:2]}
     data["prediction"] = "1.250"
     response = player.post(reverse("quizzes:submit", args=[attempt_in_progress.pk]), data)
     assert response.status_code == 302
