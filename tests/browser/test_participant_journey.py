@@ -1,16 +1,18 @@
 """The whole participant journey on a 360-px phone: register through a unit link, verify the
 phone, start, answer, reload, lose the network while answering, submit, read the result."""
 
+import datetime as dt
 import json
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants import sms
 from participants.models import Participant
 from quizzes.models import Attempt
-from tests.factories import QuestionFactory, RoundFactory, UnitFactory
+from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory, UnitFactory
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +111,23 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     assert attempt.state == Attempt.State.SUBMITTED and attempt.prediction == 321
     expect(page.locator("#result-score")).to_have_text(f"{attempt.score}/{count}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_page_submits_by_itself_at_zero(page, transactional_db):
+    """A round that ends in a few seconds gives the attempt that little time; the page
+    counts down from the server's remaining time and submits when it reaches zero."""
+    QuestionFactory.create_batch(6)
+    participant = ParticipantFactory()
+    round = RoundFactory(ends_at=timezone.now() + dt.timedelta(seconds=6))
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "0" + participant.user.phone[3:])
+    page.fill("input[name=password]", "mat-khau-an-toan-2024")
+    page.click("button[type=submit]")
+    page.goto("/")
+    page.click("button:has-text('Vào thi')")
+    expect(page.locator(".messages")).to_contain_text("ngắn hơn")
+    _answer(page, 0)
+    expect(page.locator("h1")).to_have_text("Kết quả bài thi", timeout=20_000)
+    attempt = Attempt.objects.get(participant=participant, round=round)
+    assert attempt.is_finished and attempt.submitted_at <= attempt.deadline
+    assert attempt.answers.exclude(selected=[]).count() == 1
