@@ -12,9 +12,12 @@ from django.utils import timezone
 from participants.models import Participant
 from rounds.models import Round
 
-from .models import Attempt, AttemptAnswer, Question
+from .models import Attempt, AttemptAnswer, DrawRule, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
+# The start rush reads a round's pool thousands of times a minute; an organiser's change to
+# the bank or the draw rules reaches new attempts within this delay.
+POOL_CACHE_TIMEOUT = 60
 ATTEMPT_CONTEXT_TIMEOUT = 2 * 3600
 
 
@@ -274,3 +277,30 @@ def attempt_counted(*, attempts: list[Attempt]) -> Attempt | None:
     if rule == "last":
         return max(finished, key=lambda a: a.number)
     return min(finished, key=lambda a: (-a.score, a.duration_ms, a.submitted_at))
+
+
+def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int]]]:
+    """What an attempt of this round draws from: (how many, candidate question ids) per draw
+    rule (topic × difficulty × count), or (count, the whole active pool) without rules.
+    Two queries, then cached briefly."""
+    key = f"round-pool:v1:{round.pk}:{count}"
+    pool = cache.get(key)
+    if pool is None:
+        questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+        rules = list(
+            DrawRule.objects.filter(round=round)
+            .order_by("topic_id", "difficulty")
+            .values_list("topic_id", "difficulty", "count")
+        )
+        if rules:
+            by_rule: dict[tuple[int, int], list[int]] = {}
+            rows = questions.filter(topic_id__in={topic for topic, _, _ in rules}).values_list(
+                "id", "topic_id", "difficulty"
+            )
+            for question_id, topic_id, difficulty in rows:
+                by_rule.setdefault((topic_id, difficulty), []).append(question_id)
+            pool = [(n, by_rule.get((topic, level), [])) for topic, level, n in rules]
+        else:
+            pool = [(count, list(questions.values_list("id", flat=True)))]
+        cache.set(key, pool, POOL_CACHE_TIMEOUT)
+    return pool

@@ -19,8 +19,13 @@ from participants.models import Participant
 from participants.selectors import participant_missing_fields
 from rounds.models import Disqualification, Round
 
-from .models import Attempt, AttemptAnswer, DrawRule, Question
-from .selectors import attempt_save_context, choice_ids_from_tokens, question_contents
+from .models import Attempt, AttemptAnswer, Question
+from .selectors import (
+    attempt_save_context,
+    choice_ids_from_tokens,
+    question_contents,
+    round_question_pool,
+)
 
 _random = random.SystemRandom()
 
@@ -48,22 +53,8 @@ class AttemptStart:
 def question_pool_draw(*, round: Round, count: int) -> list[int]:
     """Draw question ids at random by the round's draw rules (topic × difficulty × count);
     without rules, `count` questions from the whole active pool."""
-    pool = Question.objects.filter(is_active=True, is_practice=round.is_practice)
-    rules = list(DrawRule.objects.filter(round=round))
-    if not rules:
-        rules = [None]
     drawn: list[int] = []
-    for rule in rules:
-        if rule is None:
-            candidates = list(pool.values_list("id", flat=True))
-            wanted = count
-        else:
-            candidates = list(
-                pool.filter(topic_id=rule.topic_id, difficulty=rule.difficulty).values_list(
-                    "id", flat=True
-                )
-            )
-            wanted = rule.count
+    for wanted, candidates in round_question_pool(round=round, count=count):
         if len(candidates) < wanted:
             raise AttemptError(
                 "pool_too_small",

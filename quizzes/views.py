@@ -114,6 +114,7 @@ def attempt_page(request, attempt_id: int):
         "remaining_ms": remaining_ms,
         "quiz_config": {
             "saveUrl": reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
+            "resultUrl": reverse("quizzes:result", kwargs={"attempt_id": attempt.pk}),
             "remainingMs": remaining_ms,
             "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,
             "predictionSeq": attempt.prediction_seq,

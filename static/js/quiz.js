@@ -103,6 +103,12 @@
       }
       offline = false;
       retryDelay = 1000;
+      if (result.data.code === "attempt_finished" || result.data.code === "deadline_passed") {
+        // Submitted from another device, or time is up: the result page says what counted.
+        stopped = true;
+        window.location.assign(config.resultUrl);
+        return;
+      }
       if (current && current.body.seq === sentSeq) {
         delete pending[key];
         if (result.status >= 400) {

@@ -200,3 +200,20 @@ def test_a_wrong_code_is_refused_in_vietnamese(client):
     response = client.post(reverse("account_verify_phone"), {"code": "SAI-MA"})
     assert "Mã xác minh không đúng" in response.content.decode()
     assert not User.objects.get().phone_verified
+
+
+def test_password_change_page_uses_the_site_layout_in_vietnamese(client, participant):
+    client.force_login(participant.user)
+    html = client.get(reverse("account_change_password")).content.decode()
+    assert "Mật khẩu hiện tại" in html and 'class="site-header"' in html
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": "mat-khau-an-toan-2024",
+            "password1": "Mat-khau-moi-2025!",
+            "password2": "Mat-khau-moi-2025!",
+        },
+    )
+    assert response.status_code == 302
+    participant.user.refresh_from_db()
+    assert participant.user.check_password("Mat-khau-moi-2025!")

@@ -449,3 +449,22 @@ def test_finalize_query_budget(attempt_in_progress):
         )
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) <= 4
+
+
+def test_start_query_budget_once_the_pool_is_cached(open_round, question_bank):
+    attempt_start(participant=ParticipantFactory(), round=open_round)
+    question_contents(question_ids=[q.pk for q in question_bank])
+    participant = ParticipantFactory()
+    with CaptureQueriesContext(connection) as queries:
+        attempt_start(participant=participant, round=open_round)
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 4
+
+
+def test_start_refused_when_the_pool_is_too_small(participant):
+    round = RoundFactory()
+    DrawRule.objects.create(round=round, topic=TopicFactory(), difficulty=1, count=2)
+    with pytest.raises(AttemptError) as error:
+        attempt_start(participant=participant, round=round)
+    assert error.value.code == "pool_too_small" and error.value.status == 503
+    assert not Attempt.objects.exists()

@@ -296,3 +296,12 @@ def test_no_correct_answer_data_reaches_the_browser_before_the_round_closes(
     )
     revealed = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert secret in revealed
+
+
+def test_start_with_an_incomplete_profile_points_to_the_profile(client, open_round):
+    incomplete = ParticipantFactory(gender="")
+    client.force_login(incomplete.user)
+    response = client.post(reverse("quizzes:start", args=[open_round.pk]))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "giới tính" in html and reverse("participants:profile") in html
