@@ -217,3 +217,12 @@ def test_password_change_page_uses_the_site_layout_in_vietnamese(client, partici
     assert response.status_code == 302
     participant.user.refresh_from_db()
     assert participant.user.check_password("Mat-khau-moi-2025!")
+
+
+def test_signup_with_an_optional_email_and_a_cccd(client):
+    unit = UnitFactory()
+    data = _signup_data(unit, email="Hoa.Le@Example.vn", cccd="038192000123")
+    client.post(reverse("account_signup"), data)
+    participant = Participant.objects.get()
+    assert participant.user.email == "hoa.le@example.vn"
+    assert participant.cccd == "038192000123"
