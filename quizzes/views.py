@@ -134,6 +134,8 @@ def answer_save_view(request, attempt_id: int):
         payload = json.loads(request.body or b"{}")
         if not isinstance(payload, dict):
             raise ValueError
+        if any(isinstance(payload.get(k), bool) for k in ("seq", "question", "prediction")):
+            raise ValueError
         seq = int(payload["seq"])
         question_id = payload.get("question")
         question_id = int(question_id) if question_id is not None else None
@@ -142,7 +144,7 @@ def answer_save_view(request, attempt_id: int):
             raise ValueError
         prediction = payload.get("prediction")
         if prediction is not None:
-            if isinstance(prediction, bool) or not isinstance(prediction, int | str):
+            if not isinstance(prediction, int | str):
                 raise ValueError
             prediction = int(prediction)
     except (ValueError, KeyError, TypeError, OverflowError):

@@ -468,3 +468,14 @@ def test_start_refused_when_the_pool_is_too_small(participant):
         attempt_start(participant=participant, round=round)
     assert error.value.code == "pool_too_small" and error.value.status == 503
     assert not Attempt.objects.exists()
+
+
+def test_option_order_is_shuffled_per_attempt(open_round):
+    orders = set()
+    for _ in range(4):
+        attempt = attempt_start(participant=ParticipantFactory(), round=open_round).attempt
+        orders.update(tuple(row.choice_order) for row in attempt.answers.all())
+    in_written_order = {
+        tuple(sorted(order)) for order in orders
+    }  # each question's options by id, the order they were written in
+    assert orders - in_written_order

@@ -130,6 +130,7 @@ def test_save_endpoint_saves_the_prediction(player, attempt_in_progress):
         ({"question": 1}, 400, "invalid_request"),
         ({"question": "x", "seq": 1}, 400, "invalid_request"),
         ({"question": None, "seq": 1}, 400, "invalid_request"),
+        ({"question": True, "choices": [], "seq": 1}, 400, "invalid_request"),
         ({"prediction": -3, "seq": 1}, 400, "invalid_prediction"),
         ({"prediction": [1], "seq": 1}, 400, "invalid_request"),
         ({"QUESTION": "first", "choices": ["deadbeefdeadbeef"], "seq": 1}, 400, "invalid_choice"),
