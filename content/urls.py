@@ -6,6 +6,7 @@ app_name = "content"
 
 urlpatterns = [
     path("the-le/", views.rules, name="rules"),
+    path("the-le/<slug:slug>/", views.rules, name="contest_rules"),
     path("tai-lieu/", views.material_list, name="material_list"),
     path("tai-lieu/<slug:slug>/", views.material_detail, name="material_detail"),
     path("thong-bao/", views.announcement_list, name="announcement_list"),

@@ -1,14 +1,15 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from rounds.models import Contest
 from rounds.selectors import contest_current, contest_rounds
 
 from .models import Announcement, StudyMaterial
 from .selectors import announcements_published, contest_rules, materials_by_topic
 
 
-def rules(request):
-    contest = contest_current()
+def rules(request, slug: str | None = None):
+    contest = get_object_or_404(Contest, slug=slug, is_active=True) if slug else contest_current()
     context = {
         "contest": contest,
         "rules": contest_rules(contest=contest) if contest else None,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from participants.ratelimit import rate_limited
+from participants.views import signup
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +15,7 @@ urlpatterns = [
         name="admin_login_limited",
     ),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
+    path("accounts/signup/", signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),
     path("", include("quizzes.urls")),

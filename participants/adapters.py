@@ -35,6 +35,24 @@ class VietnamesePhoneField(forms.CharField):
 class ContestAccountAdapter(DefaultAccountAdapter):
     """Phone-number accounts: allauth's phone hooks backed by User.phone."""
 
+    # allauth has no Vietnamese catalogue: the messages a participant can meet, in Vietnamese.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": gettext_lazy("Tài khoản này đang bị khóa."),
+        "phone_password_mismatch": gettext_lazy("Số điện thoại hoặc mật khẩu không đúng."),
+        "incorrect_code": gettext_lazy("Mã xác minh không đúng."),
+        "incorrect_password": gettext_lazy("Mật khẩu không đúng."),
+        "enter_current_password": gettext_lazy("Hãy nhập mật khẩu hiện tại."),
+        "invalid_login": gettext_lazy("Thông tin đăng nhập không hợp lệ."),
+        "phone_taken": gettext_lazy("Số điện thoại này đã được đăng ký. Hãy đăng nhập."),
+        "unknown_phone": gettext_lazy("Số điện thoại này chưa đăng ký tài khoản."),
+        "too_many_login_attempts": gettext_lazy(
+            "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+        ),
+        "rate_limited": gettext_lazy("Bạn thao tác quá nhanh, vui lòng đợi một chút."),
+        "same_as_current": gettext_lazy("Giá trị mới phải khác giá trị hiện tại."),
+    }
+
     def phone_form_field(self, **kwargs):
         return VietnamesePhoneField(**kwargs)
 
@@ -58,6 +76,37 @@ class ContestAccountAdapter(DefaultAccountAdapter):
 
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()
+
+    def save_user(self, request, user, form, commit=True):
+        # The phone is the login and a required, checked column: set it before the first save.
+        phone = form.cleaned_data.get("phone")
+        if phone:
+            user.phone = normalize_phone(phone)
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Password reset by code goes to the phone (participants.forms.PhonePasswordResetForm
+        # puts the phone where allauth expects an email address).
+        if email.startswith("+84"):
+            if template_prefix == "account/email/password_reset_code":
+                sms_send(
+                    phone=email,
+                    message=_("Mã đặt lại mật khẩu Cuộc thi trực tuyến của bạn là %(code)s")
+                    % {"code": context["code"]},
+                )
+            return
+        super().send_mail(template_prefix, email, context)
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        # Sign-up with a registered number: say so to the number's owner only (allauth's
+        # enumeration prevention shows the stranger the same page as a new sign-up).
+        sms_send(
+            phone=phone,
+            message=_(
+                "Số điện thoại này đã có tài khoản Cuộc thi trực tuyến. Hãy đăng nhập, hoặc "
+                "dùng chức năng Quên mật khẩu."
+            ),
+        )
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         sms_send(

@@ -27,10 +27,6 @@ SIGNUP_UNIT_SESSION_KEY = "signup_unit_code"
 UNIT_QUERY_PARAMETER = "don_vi"
 
 
-def unit_by_code(*, code: str) -> Unit | None:
-    return Unit.objects.filter(code=code, is_active=True).first()
-
-
 def unit_link_url(*, unit: Unit) -> str:
     """The absolute short link printed in the unit's QR code and banners."""
     return settings.SITE_URL + reverse("participants:unit_link", kwargs={"code": unit.code})
@@ -91,3 +87,59 @@ def unit_link_visits_total(*, unit_ids: set[int] | None = None) -> dict[int, int
     return dict(
         queryset.values("unit_id").annotate(total=Sum("count")).values_list("unit_id", "total")
     )
+
+
+def unit_tree_choices() -> list:
+    """Choices for a unit <select>: each top-level unit with sub-units becomes an option
+    group (itself first, then its descendants indented by depth); one query."""
+    units = list(Unit.objects.filter(is_active=True).order_by("sort_order", "name"))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    known = {unit.pk for unit in units}
+    # Units whose parent is inactive are shown at the top level rather than lost.
+    roots = [unit for unit in units if unit.parent_id is None or unit.parent_id not in known]
+
+    def descendants(unit: Unit, depth: int) -> list[tuple[int, str]]:
+        rows = []
+        for child in children.get(unit.pk, []):
+            rows.append((child.pk, "\u2003" * (depth - 1) + "– " + child.name))
+            rows.extend(descendants(child, depth + 1))
+        return rows
+
+    choices: list = []
+    for root in roots:
+        below = descendants(root, 1)
+        if below:
+            choices.append((root.name, [(root.pk, root.name), *below]))
+        else:
+            choices.append((root.pk, root.name))
+    return choices
+
+
+def unit_by_code(*, code: str) -> Unit | None:
+    if not code or len(code) > 40:
+        return None
+    return Unit.objects.filter(code=code, is_active=True).first()
+
+
+def participant_of(*, user) -> Participant | None:
+    """The profile of a signed-in account (None for an organiser without one)."""
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(user=user).select_related("unit").first()
+
+
+def unit_contacts(*, participant: Participant) -> list[str]:
+    """Who a participant can ask to correct locked data: their unit's representatives."""
+    if participant.unit_id is None:
+        return []
+    reps = UnitRepresentative.objects.filter(unit_id=participant.unit_id).select_related(
+        "user__participant"
+    )
+    contacts = []
+    for rep in reps:
+        profile = getattr(rep.user, "participant", None)
+        name = profile.full_name if profile else ""
+        contacts.append(f"{name} ({rep.user})".strip())
+    return contacts

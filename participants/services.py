@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditLogEntry, DataDeletionRequest, Participant, Unit, UnitLinkVisit, User
+from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
 from .spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
 ORGANISER_GROUP = "Ban Tổ chức"
@@ -325,3 +326,75 @@ def unit_link_visit_record(*, unit: Unit, day: dt.date | None = None) -> None:
             f"{UnitLinkVisit._meta.db_table}.count + 1",
             [unit.pk, day],
         )
+
+
+def participant_register(
+    *,
+    user: User,
+    full_name: str,
+    date_of_birth: dt.date,
+    gender: str,
+    unit: Unit,
+    cccd: str | None = None,
+    locality: str = "",
+) -> Participant:
+    """Create the profile of a newly signed-up account."""
+    return Participant.objects.create(
+        user=user,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        unit=unit,
+        cccd=cccd or None,
+        locality=locality,
+    )
+
+
+class ProfileLocked(Exception):
+    pass
+
+
+def participant_profile_update(
+    *, participant: Participant, email: str = "", **fields: Any
+) -> Participant:
+    """Update a participant's own profile. Identifying fields cannot change once the profile
+    is locked (after the first submitted attempt); the lock is re-read under a row lock, so a
+    submit finishing at the same moment wins."""
+    with transaction.atomic():
+        locked = (
+            Participant.objects.select_for_update()
+            .filter(pk=participant.pk)
+            .values_list("profile_locked_at", flat=True)
+            .get()
+        )
+        changes = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+        if locked is not None:
+            blocked = [
+                name
+                for name in Participant.IDENTIFYING_FIELDS
+                if name in changes and changes[name] != getattr(participant, name)
+            ]
+            if blocked:
+                raise ProfileLocked(blocked)
+            changes = {k: v for k, v in changes.items() if k not in Participant.IDENTIFYING_FIELDS}
+        if "cccd" in changes:
+            changes["cccd"] = changes["cccd"] or None
+        for name, value in changes.items():
+            setattr(participant, name, value)
+        if changes:
+            participant.save(update_fields=list(changes))
+        if email != participant.user.email:
+            participant.user.email = email
+            participant.user.save(update_fields=["email"])
+    return participant
+
+
+EDITABLE_FIELDS = ("full_name", "date_of_birth", "gender", "cccd", "unit", "locality")
+
+
+def signup_unit_remember(*, session, code: str) -> Unit | None:
+    """Remember the unit a visitor came through (?don_vi=<code>) for sign-up."""
+    unit = unit_by_code(code=code)
+    if unit is not None:
+        session[SIGNUP_UNIT_SESSION_KEY] = unit.code
+    return unit

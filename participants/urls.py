@@ -8,4 +8,5 @@ urlpatterns = [
     path("u/<slug:code>/", views.unit_link, name="unit_link"),
     path("qr/cuoc-thi.<str:fmt>", views.contest_qr, name="contest_qr"),
     path("qr/don-vi/<slug:code>.<str:fmt>", views.unit_qr, name="unit_qr"),
+    path("tai-khoan/ho-so/", views.profile, name="profile"),
 ]

@@ -1,17 +1,24 @@
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from participants.models import Participant
 from rounds.models import Round
 
-from .models import Attempt, AttemptAnswer, Choice, Difficulty, Question
+from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
+# The start rush reads a round's pool thousands of times a minute; an organiser's change to
+# the bank or the draw rules reaches new attempts within this delay.
+POOL_CACHE_TIMEOUT = 60
 ATTEMPT_CONTEXT_TIMEOUT = 2 * 3600
 
 
@@ -71,13 +78,14 @@ class AttemptSaveContext:
 
     attempt_id: int
     participant_id: int
+    user_id: int
     round_id: int
     deadline_with_grace_seconds: float
     grace: timedelta
 
 
 def _attempt_context_key(attempt_id: int) -> str:
-    return f"attempt-save-context:v1:{attempt_id}"
+    return f"attempt-save-context:v2:{attempt_id}"
 
 
 def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
@@ -86,16 +94,23 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
     if context is None:
         row = (
             Attempt.objects.filter(pk=attempt_id)
-            .values_list("participant_id", "round_id", "deadline", "round__contest__grace_seconds")
+            .values_list(
+                "participant_id",
+                "participant__user_id",
+                "round_id",
+                "deadline",
+                "round__contest__grace_seconds",
+            )
             .first()
         )
         if row is None:
             return None
-        participant_id, round_id, deadline, grace_seconds = row
+        participant_id, user_id, round_id, deadline, grace_seconds = row
         grace = timedelta(seconds=grace_seconds)
         context = AttemptSaveContext(
             attempt_id=attempt_id,
             participant_id=participant_id,
+            user_id=user_id,
             round_id=round_id,
             deadline_with_grace_seconds=(deadline + grace).timestamp(),
             grace=grace,
@@ -393,3 +408,166 @@ def round_question_stats(*, round_id: int, order: str = "") -> list[QuestionStat
     key = STATS_ORDERS.get(order.lstrip("-"), STATS_ORDERS["id"])
     stats.sort(key=key, reverse=order.startswith("-"))
     return stats
+
+
+def choice_token(*, attempt_id: int, choice_id: int) -> str:
+    """The name an option has in one attempt's page. Database ids could give the correct
+    option away (it is often written first, so it gets the lowest id); a keyed hash per
+    attempt carries no order."""
+    message = f"choice:{attempt_id}:{choice_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def choice_ids_from_tokens(
+    *, attempt_id: int, question_id: int, tokens: Iterable[str]
+) -> list[int] | None:
+    """The option ids behind the tokens of one question, or None if one is not its option."""
+    content = question_contents(question_ids=[question_id]).get(question_id)
+    if content is None:
+        return None
+    by_token = {
+        choice_token(attempt_id=attempt_id, choice_id=choice_id): choice_id
+        for choice_id in content.choices
+    }
+    ids = []
+    for token in tokens:
+        if token not in by_token:
+            return None
+        ids.append(by_token[token])
+    return ids
+
+
+@dataclass(frozen=True)
+class OptionView:
+    token: str
+    text: str
+    selected: bool
+    correct: bool | None  # None until answers may be shown
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    position: int
+    question_id: int
+    kind: str
+    text: str
+    seq: int
+    options: list[OptionView]
+    answered: bool
+    is_correct: bool | None
+    explanation: str
+
+
+def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[QuestionView]:
+    """The questions of an attempt as its pages show them, options in the attempt's order.
+    Correct answers and explanations are filled in only with `reveal` (after the round)."""
+    rows = list(attempt.answers.order_by("position"))
+    contents = question_contents(question_ids=[row.question_id for row in rows])
+    views = []
+    for row in rows:
+        content = contents[row.question_id]
+        selected = set(row.selected)
+        views.append(
+            QuestionView(
+                position=row.position,
+                question_id=row.question_id,
+                kind=content.kind,
+                text=content.text,
+                seq=row.seq,
+                options=[
+                    OptionView(
+                        token=choice_token(attempt_id=attempt.pk, choice_id=choice_id),
+                        text=content.choices[choice_id],
+                        selected=choice_id in selected,
+                        correct=(choice_id in content.correct_ids) if reveal else None,
+                    )
+                    for choice_id in row.choice_order
+                    if choice_id in content.choices
+                ],
+                answered=bool(selected),
+                is_correct=row.is_correct if reveal else None,
+                explanation=content.explanation if reveal else "",
+            )
+        )
+    return views
+
+
+def attempt_of_user(*, attempt_id: int, user_id: int) -> Attempt | None:
+    """One attempt of this account, with its round and contest, in one query."""
+    return (
+        Attempt.objects.filter(pk=attempt_id, participant__user_id=user_id)
+        .select_related("round__contest", "participant")
+        .first()
+    )
+
+
+def answers_revealed(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Correct answers are shown only after the round has closed, if the contest says so."""
+    now = now or timezone.now()
+    round = attempt.round
+    return (
+        attempt.is_finished
+        and round.contest.show_answers_after_close
+        and round.phase_at(now) != Round.State.OPEN
+        and now >= round.starts_at
+    )
+
+
+def participant_history(*, participant: Participant) -> list[dict]:
+    """Every attempt of a person, grouped by round (newest round first), with the one that
+    counts marked."""
+    attempts = list(
+        Attempt.objects.filter(participant=participant)
+        .select_related("round__contest")
+        .order_by("-round__starts_at", "number")
+    )
+    groups: dict[int, dict] = {}
+    for attempt in attempts:
+        group = groups.setdefault(
+            attempt.round_id, {"round": attempt.round, "attempts": [], "counted": None}
+        )
+        group["attempts"].append(attempt)
+    for group in groups.values():
+        group["counted"] = attempt_counted(attempts=group["attempts"])
+    return list(groups.values())
+
+
+def attempt_counted(*, attempts: list[Attempt]) -> Attempt | None:
+    """Which finished attempt counts, by the contest's rule (best: score desc, duration asc,
+    submitted_at asc; the ranking refines ties by the prediction)."""
+    finished = [a for a in attempts if a.is_finished]
+    if not finished:
+        return None
+    rule = finished[0].round.contest.counted_attempt
+    if rule == "first":
+        return min(finished, key=lambda a: a.number)
+    if rule == "last":
+        return max(finished, key=lambda a: a.number)
+    return min(finished, key=lambda a: (-a.score, a.duration_ms, a.submitted_at))
+
+
+def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int]]]:
+    """What an attempt of this round draws from: (how many, candidate question ids) per draw
+    rule (topic × difficulty × count), or (count, the whole active pool) without rules.
+    Two queries, then cached briefly."""
+    key = f"round-pool:v1:{round.pk}:{count}"
+    pool = cache.get(key)
+    if pool is None:
+        questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+        rules = list(
+            DrawRule.objects.filter(round=round)
+            .order_by("topic_id", "difficulty")
+            .values_list("topic_id", "difficulty", "count")
+        )
+        if rules:
+            by_rule: dict[tuple[int, int], list[int]] = {}
+            rows = questions.filter(topic_id__in={topic for topic, _, _ in rules}).values_list(
+                "id", "topic_id", "difficulty"
+            )
+            for question_id, topic_id, difficulty in rows:
+                by_rule.setdefault((topic_id, difficulty), []).append(question_id)
+            pool = [(n, by_rule.get((topic, level), [])) for topic, level, n in rules]
+        else:
+            pool = [(count, list(questions.values_list("id", flat=True)))]
+        cache.set(key, pool, POOL_CACHE_TIMEOUT)
+    return pool

@@ -7,21 +7,30 @@ UPDATE that a finished attempt's answers no longer match (their `is_correct` is 
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants.models import Participant
 from participants.selectors import participant_missing_fields
 from rounds.models import Disqualification, Round
 
-from .models import Attempt, AttemptAnswer, DrawRule, Question
-from .selectors import attempt_save_context, question_contents
+from .models import Attempt, AttemptAnswer, Question
+from .selectors import (
+    attempt_save_context,
+    choice_ids_from_tokens,
+    question_contents,
+    round_question_pool,
+)
 
 _random = random.SystemRandom()
+
+PREDICTION_MAX = 10_000_000
+_PREDICTION_MESSAGE = gettext_lazy("Số dự đoán phải là số nguyên từ 0 đến 10.000.000.")
 
 
 class AttemptError(Exception):
@@ -44,22 +53,8 @@ class AttemptStart:
 def question_pool_draw(*, round: Round, count: int) -> list[int]:
     """Draw question ids at random by the round's draw rules (topic × difficulty × count);
     without rules, `count` questions from the whole active pool."""
-    pool = Question.objects.filter(is_active=True, is_practice=round.is_practice)
-    rules = list(DrawRule.objects.filter(round=round))
-    if not rules:
-        rules = [None]
     drawn: list[int] = []
-    for rule in rules:
-        if rule is None:
-            candidates = list(pool.values_list("id", flat=True))
-            wanted = count
-        else:
-            candidates = list(
-                pool.filter(topic_id=rule.topic_id, difficulty=rule.difficulty).values_list(
-                    "id", flat=True
-                )
-            )
-            wanted = rule.count
+    for wanted, candidates in round_question_pool(round=round, count=count):
         if len(candidates) < wanted:
             raise AttemptError(
                 "pool_too_small",
@@ -237,10 +232,8 @@ def prediction_save(
     context = attempt_save_context(attempt_id=attempt_id)
     if context is None or context.participant_id != participant_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
-    if prediction < 0 or prediction > 10_000_000:
-        raise AttemptError(
-            "invalid_prediction", _("Số dự đoán phải là số nguyên từ 0 đến 10.000.000."), 400
-        )
+    if prediction < 0 or prediction > PREDICTION_MAX:
+        raise AttemptError("invalid_prediction", _PREDICTION_MESSAGE, 400)
     updated = Attempt.objects.filter(
         pk=attempt_id,
         participant_id=participant_id,
@@ -257,35 +250,123 @@ def prediction_save(
     raise _save_refusal(attempt_id=attempt_id, participant_id=participant_id)
 
 
+def _posted_answers_apply(
+    *, rows: list[AttemptAnswer], answers: dict[int, list[int]], contents, now: datetime
+) -> None:
+    """Store the answers a plain form submit carried (no JavaScript, or the last choices before
+    the autosave ran), for the questions it names; validated before anything is written."""
+    by_question = {row.question_id: row for row in rows}
+    changed = []
+    for question_id, choice_ids in answers.items():
+        row = by_question.get(question_id)
+        if row is None:
+            raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."))
+        chosen = sorted(set(choice_ids))
+        content = contents[question_id]
+        if any(choice_id not in content.choices for choice_id in chosen):
+            raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."))
+        if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
+            raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."))
+        if chosen and chosen != sorted(row.selected):
+            row.selected, row.seq, row.saved_at = chosen, row.seq + 1, now
+            changed.append(row)
+    if changed:
+        AttemptAnswer.objects.bulk_update(changed, ["selected", "seq", "saved_at"])
+
+
+def attempt_answer_record(
+    *,
+    user_id: int,
+    attempt_id: int,
+    seq: int,
+    question_id: int | None = None,
+    choice_tokens: list[str] | None = None,
+    prediction: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """The autosave endpoint's service: one answer (by the option tokens the page showed) or
+    the prediction, for an attempt of this account. Reads only the cached attempt facts and
+    makes one guarded write."""
+    context = attempt_save_context(attempt_id=attempt_id)
+    if context is None or context.user_id != user_id:
+        raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    if seq < 1 or seq > 2_000_000_000:
+        raise AttemptError("invalid_seq", _("Số thứ tự lần lưu không hợp lệ."), 400)
+    if question_id is None:
+        if prediction is None:
+            raise AttemptError("invalid_request", _("Thiếu câu hỏi hoặc số dự đoán."), 400)
+        return prediction_save(
+            participant_id=context.participant_id,
+            attempt_id=attempt_id,
+            prediction=prediction,
+            seq=seq,
+            now=now,
+        )
+    choice_ids = choice_ids_from_tokens(
+        attempt_id=attempt_id, question_id=question_id, tokens=choice_tokens or []
+    )
+    if choice_ids is None:
+        raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."), 400)
+    return answer_save(
+        participant_id=context.participant_id,
+        attempt_id=attempt_id,
+        question_id=question_id,
+        choice_ids=choice_ids,
+        seq=seq,
+        now=now,
+    )
+
+
 def attempt_finalize(
-    *, attempt_id: int, now: datetime | None = None, by_participant: bool = False
+    *,
+    attempt_id: int,
+    now: datetime | None = None,
+    by_participant: bool = False,
+    participant_id: int | None = None,
+    answers: dict[int, list[int]] | None = None,
+    prediction: int | None = None,
 ) -> Attempt:
     """Submit an attempt and score it; idempotent. Submitted by the person before the deadline
-    (plus grace): `submitted_at` is now, capped at the deadline. Otherwise it is auto-submitted
-    with `submitted_at = deadline`, counting the answers saved until then."""
+    (plus grace): `submitted_at` is now, capped at the deadline, and the answers the submit
+    carried are stored first. Otherwise it is auto-submitted with `submitted_at = deadline`,
+    counting the answers saved until then."""
     now = now or timezone.now()
     with transaction.atomic():
         # Locking the answer rows (and, through the join, the attempt) waits for saves in
         # flight; a save that comes after sees `is_correct` set and matches nothing.
+        rows_query = AttemptAnswer.objects.select_for_update(of=("self", "attempt")).filter(
+            attempt_id=attempt_id
+        )
+        if participant_id is not None:
+            rows_query = rows_query.filter(attempt__participant_id=participant_id)
         rows = list(
-            AttemptAnswer.objects.select_for_update(of=("self", "attempt"))
-            .filter(attempt_id=attempt_id)
-            .select_related("attempt", "attempt__round__contest")
-            .order_by("position")
+            rows_query.select_related("attempt", "attempt__round__contest").order_by("position")
         )
         if not rows:
-            return Attempt.objects.get(pk=attempt_id)
+            attempt = Attempt.objects.filter(pk=attempt_id)
+            if participant_id is not None:
+                attempt = attempt.filter(participant_id=participant_id)
+            attempt = attempt.first()
+            if attempt is None:
+                raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+            return attempt
         attempt = rows[0].attempt
         if attempt.is_finished:
             return attempt
         grace = attempt.round.contest.grace
+        contents = question_contents(question_ids=[row.question_id for row in rows])
         if by_participant and now < attempt.deadline + grace:
             state = Attempt.State.SUBMITTED
             submitted_at = min(now, attempt.deadline)
+            if answers:
+                _posted_answers_apply(rows=rows, answers=answers, contents=contents, now=now)
+            if prediction is not None:
+                if prediction < 0 or prediction > PREDICTION_MAX:
+                    raise AttemptError("invalid_prediction", _PREDICTION_MESSAGE)
+                attempt.prediction = prediction
         else:
             state = Attempt.State.AUTO_SUBMITTED
             submitted_at = attempt.deadline
-        contents = question_contents(question_ids=[row.question_id for row in rows])
         correct_ids = [
             row.id for row in rows if set(row.selected) == contents[row.question_id].correct_ids
         ]
@@ -295,19 +376,33 @@ def attempt_finalize(
         attempt.state = state
         attempt.submitted_at = submitted_at
         attempt.score = len(correct_ids)
-        attempt.duration_ms = int((submitted_at - attempt.started_at).total_seconds() * 1000)
-        attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms"])
+        attempt.duration_ms = (submitted_at - attempt.started_at) // timedelta(milliseconds=1)
+        attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms", "prediction"])
         Participant.objects.filter(
             pk=attempt.participant_id, profile_locked_at__isnull=True
         ).update(profile_locked_at=submitted_at)
     return attempt
 
 
-def attempt_submit(*, participant_id: int, attempt_id: int, now: datetime | None = None) -> Attempt:
-    """The participant's own submit: idempotent, one state change under parallel submits."""
-    if not Attempt.objects.filter(pk=attempt_id, participant_id=participant_id).exists():
-        raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
-    return attempt_finalize(attempt_id=attempt_id, now=now, by_participant=True)
+def attempt_submit(
+    *,
+    participant_id: int,
+    attempt_id: int,
+    now: datetime | None = None,
+    answers: dict[int, list[int]] | None = None,
+    prediction: int | None = None,
+) -> Attempt:
+    """The participant's own submit: idempotent, one state change under parallel submits.
+    `answers` (question id → choice ids) and `prediction` are what a plain form submit carried;
+    they are stored only when the submit arrives in time."""
+    return attempt_finalize(
+        attempt_id=attempt_id,
+        now=now,
+        by_participant=True,
+        participant_id=participant_id,
+        answers=answers,
+        prediction=prediction,
+    )
 
 
 def attempts_finalize_overdue(*, now: datetime | None = None, limit: int = 5000) -> int:

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "quizzes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dot-thi/<int:round_id>/vao-thi/", views.attempt_start_view, name="start"),
+    path("bai-thi/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("bai-thi/<int:attempt_id>/luu/", views.answer_save_view, name="save"),
+    path("bai-thi/<int:attempt_id>/nop-bai/", views.attempt_submit_view, name="submit"),
+    path("bai-thi/<int:attempt_id>/ket-qua/", views.attempt_result, name="result"),
+    path("lich-su-thi/", views.history, name="history"),
+]

@@ -58,3 +58,17 @@ def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
 
 # The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
 LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"
+
+
+def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None:
+    """What the home page counts down to: the opening of a scheduled round or the closing of
+    an open one, in whole seconds from the server's clock (the browser only displays it)."""
+    now = now or timezone.now()
+    phase = round.phase_at(now)
+    if phase == Round.State.SCHEDULED:
+        target, label = round.starts_at, _("Mở sau")
+    elif phase == Round.State.OPEN:
+        target, label = round.ends_at, _("Đóng sau")
+    else:
+        return None
+    return {"seconds": int((target - now).total_seconds()), "label": label}

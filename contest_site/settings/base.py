@@ -187,6 +187,20 @@ RATE_LIMITS = {
 }
 # The privacy notice participants consent to at sign-up; a new text gets a new version.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2024-08-29")
+ACCOUNT_SIGNUP_FORM_CLASS = "participants.forms.SignupProfileForm"
+# Password reset by a code sent by SMS (allauth's reset-by-code flow, fed a phone number).
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {
+    "reset_password": "participants.forms.PhonePasswordResetForm",
+    "login": "participants.account_forms.LoginForm",
+    "signup": "participants.account_forms.SignupForm",
+    "verify_phone": "participants.account_forms.VerifyPhoneForm",
+    "confirm_password_reset_code": "participants.account_forms.ConfirmPasswordResetCodeForm",
+    "reset_password_from_key": "participants.account_forms.ResetPasswordKeyForm",
+    "change_password": "participants.account_forms.ChangePasswordForm",
+}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 # Where phone verification codes go: "console" logs them; a real SMS gateway plugs in here.
 SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 

@@ -1,0 +1,172 @@
+"""Sign-up, profile and password-reset forms of participants (Vietnamese, phone-first)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from .adapters import VietnamesePhoneField
+from .models import Participant, Unit
+from .selectors import unit_tree_choices
+from .services import participant_register
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """The unit tree as one <select>: top-level units as option groups, their sub-units
+    indented; a small script (static/js/unit-select.js) adds a search box on phones."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Unit.objects.filter(is_active=True))
+        kwargs.setdefault("label", _("Đơn vị công tác"))
+        kwargs.setdefault("empty_label", _("— Chọn đơn vị —"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"class": "unit-select", "data-unit-select": ""})
+
+    def _get_choices(self):
+        # Lazy: evaluated when the widget renders, not when the form class is defined.
+        return CallableChoiceIterator(lambda: [("", self.empty_label), *unit_tree_choices()])
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileFieldsMixin(forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    gender = forms.ChoiceField(
+        label=_("Giới tính"), choices=Participant.Gender.choices, widget=forms.RadioSelect
+    )
+    unit = UnitChoiceField()
+    cccd = forms.RegexField(
+        label=_("Số CCCD (không bắt buộc)"),
+        regex=r"^[0-9]{12}$",
+        required=False,
+        error_messages={"invalid": _("Số CCCD phải gồm đúng 12 chữ số.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "12"}),
+    )
+    locality = forms.CharField(label=_("Nơi ở (xã/phường, huyện)"), max_length=200, required=False)
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError(_("Hãy nhập đầy đủ họ và tên."))
+        return name
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today or born < dt.date(1900, 1, 1):
+            raise forms.ValidationError(_("Ngày sinh không hợp lệ."))
+        return born
+
+    def clean_cccd(self):
+        cccd = self.cleaned_data.get("cccd") or None
+        if cccd:
+            others = Participant.objects.filter(cccd=cccd)
+            if self._participant_pk():
+                others = others.exclude(pk=self._participant_pk())
+            if others.exists():
+                raise forms.ValidationError(
+                    _("Số CCCD này đã được đăng ký. Nếu đó là bạn, hãy đăng nhập tài khoản cũ.")
+                )
+        return cccd
+
+    def _participant_pk(self):
+        return None
+
+
+class SignupProfileForm(ProfileFieldsMixin):
+    """ACCOUNT_SIGNUP_FORM_CLASS: allauth adds phone, email and passwords to these fields."""
+
+    field_order = [
+        "full_name",
+        "phone",
+        "date_of_birth",
+        "gender",
+        "unit",
+        "cccd",
+        "locality",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+    def signup(self, request, user) -> None:
+        data = self.cleaned_data
+        participant_register(
+            user=user,
+            full_name=data["full_name"],
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            unit=data["unit"],
+            cccd=data.get("cccd"),
+            locality=data.get("locality", ""),
+        )
+
+
+class ProfileForm(ProfileFieldsMixin):
+    """The participant's own profile; identifying fields are read-only once locked."""
+
+    email = forms.EmailField(label=_("Email (không bắt buộc)"), required=False)
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        self.participant = participant
+        initial = {
+            "full_name": participant.full_name,
+            "date_of_birth": participant.date_of_birth,
+            "gender": participant.gender,
+            "unit": participant.unit_id,
+            "cccd": participant.cccd or "",
+            "locality": participant.locality,
+            "email": participant.user.email,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        if participant.profile_locked_at:
+            for name in Participant.IDENTIFYING_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+
+    def _participant_pk(self):
+        return self.participant.pk
+
+
+class PhonePasswordResetForm(forms.Form):
+    """Password reset by a code sent by SMS to the account's phone (allauth's reset-by-code
+    flow, which speaks of "email": the phone number stands in for it)."""
+
+    phone = VietnamesePhoneField()
+
+    def clean(self):
+        cleaned = super().clean()
+        phone = cleaned.get("phone")
+        if phone:
+            from allauth.account.adapter import get_adapter
+
+            self.users = [user] if (user := get_adapter().get_user_by_phone(phone)) else []
+            cleaned["email"] = phone
+        return cleaned
+
+    def save(self, request, **kwargs) -> str:
+        from allauth.account.internal.flows.password_reset_by_code import (
+            PasswordResetVerificationProcess,
+        )
+
+        phone = self.cleaned_data["phone"]
+        PasswordResetVerificationProcess.initiate(
+            request=request, user=self.users[0] if self.users else None, email=phone
+        )
+        return phone

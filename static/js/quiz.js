@@ -1,0 +1,230 @@
+/* The quiz page: a countdown from the server's remaining time, autosave of every choice
+   with per-question sequence numbers, a retry queue while the network is down, and a submit
+   at zero. Without this script the form still posts every answer on "Nộp bài". */
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  var configNode = document.getElementById("quiz-config");
+  if (!form || !configNode) { return; }
+  var config = JSON.parse(configNode.textContent);
+  var texts = document.getElementById("quiz-texts").dataset;
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var statusNode = document.getElementById("quiz-status");
+  var statusText = statusNode.querySelector(".status-text");
+  var remainingNode = document.getElementById("quiz-remaining");
+
+  var endsAt = performance.now() + config.remainingMs;
+  var seq = {};          // key → last sequence number used
+  var pending = {};      // key → {body, node} not yet confirmed by the server
+  var inFlight = {};     // key → seq of the request on the wire
+  var offline = false;
+  var stopped = false;   // no more saves: the deadline is near or the form is being submitted
+  var retryTimer = null;
+  var retryDelay = 1000;
+  var submitting = false;
+
+  function remainingMs() { return Math.max(endsAt - performance.now(), 0); }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function showTime() {
+    var total = Math.ceil(remainingMs() / 1000);
+    var minutes = Math.floor(total / 60);
+    remainingNode.textContent = pad(minutes) + ":" + pad(total % 60);
+    remainingNode.dataset.remainingMs = String(Math.round(remainingMs()));
+    if (total <= 60) { remainingNode.parentNode.classList.add("urgent"); }
+  }
+
+  function setState(node, state, text) {
+    if (!node) { return; }
+    node.dataset.state = state;
+    node.textContent = text;
+  }
+
+  function pendingCount() { return Object.keys(pending).length; }
+
+  function refreshStatus() {
+    var count = pendingCount();
+    if (offline && count) {
+      statusNode.dataset.state = "offline";
+      statusText.textContent = texts.offline;
+    } else if (count) {
+      statusNode.dataset.state = "saving";
+      statusText.textContent = texts.pending;
+    } else {
+      statusNode.dataset.state = "saved";
+      statusText.textContent = texts.online;
+    }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer || stopped) { return; }
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      flush();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 8000);
+  }
+
+  function send(key) {
+    var item = pending[key];
+    var sentSeq = item.body.seq;
+    inFlight[key] = sentSeq;
+    fetch(config.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrf,
+        "X-Requested-With": "XMLHttpRequest"
+      },
+      body: JSON.stringify(item.body)
+    }).then(function (response) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return (isJson ? response.json() : Promise.resolve({})).then(function (data) {
+        return { status: response.status, data: data, isJson: isJson };
+      });
+    }).then(function (result) {
+      delete inFlight[key];
+      var current = pending[key];
+      if (result.status >= 500 || result.status === 429 || (!result.isJson && result.status !== 200)) {
+        if (result.status === 403 || result.status === 401) {
+          setState(current && current.node, "error", texts.session);
+          stopped = true;
+          delete pending[key];
+          refreshStatus();
+          return;
+        }
+        offline = true;
+        if (current) { setState(current.node, "retrying", texts.retrying); }
+        refreshStatus();
+        scheduleRetry();
+        return;
+      }
+      offline = false;
+      retryDelay = 1000;
+      if (result.data.code === "attempt_finished" || result.data.code === "deadline_passed") {
+        // Submitted from another device, or time is up: the result page says what counted.
+        stopped = true;
+        window.location.assign(config.resultUrl);
+        return;
+      }
+      if (current && current.body.seq === sentSeq) {
+        delete pending[key];
+        if (result.status >= 400) {
+          setState(current.node, "error", result.data.error || texts.session);
+        } else {
+          setState(current.node, "saved", texts.saved);
+        }
+      }
+      refreshStatus();
+      flush();
+    }).catch(function () {
+      delete inFlight[key];
+      offline = true;
+      var current = pending[key];
+      if (current) { setState(current.node, "retrying", texts.retrying); }
+      refreshStatus();
+      scheduleRetry();
+    });
+  }
+
+  function flush() {
+    if (stopped) { return; }
+    Object.keys(pending).forEach(function (key) {
+      if (inFlight[key] === undefined) { send(key); }
+    });
+  }
+
+  function queue(key, body, node) {
+    if (stopped) { return; }
+    seq[key] = (seq[key] || 0) + 1;
+    body.seq = seq[key];
+    pending[key] = { body: body, node: node };
+    setState(node, offline ? "retrying" : "saving", offline ? texts.retrying : texts.saving);
+    refreshStatus();
+    if (!offline || !retryTimer) { flush(); }
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("li.question[data-question]"), function (item) {
+    var questionId = parseInt(item.dataset.question, 10);
+    var key = "q" + questionId;
+    seq[key] = parseInt(item.dataset.seq, 10) || 0;
+    var node = item.querySelector("[data-save-state]");
+    item.addEventListener("change", function () {
+      var chosen = [];
+      Array.prototype.forEach.call(item.querySelectorAll("input:checked"), function (input) {
+        chosen.push(input.value);
+      });
+      item.classList.toggle("answered", chosen.length > 0);
+      queue(key, { question: questionId, choices: chosen }, node);
+    });
+  });
+
+  var predictionItem = form.querySelector("li[data-prediction]");
+  if (predictionItem) {
+    var predictionInput = predictionItem.querySelector("input[name=prediction]");
+    var predictionNode = predictionItem.querySelector("[data-save-state]");
+    var predictionTimer = null;
+    seq.p = config.predictionSeq || 0;
+    var savePrediction = function () {
+      window.clearTimeout(predictionTimer);
+      predictionTimer = null;
+      var raw = predictionInput.value.trim();
+      if (!/^\d+$/.test(raw)) { return; }
+      queue("p", { prediction: parseInt(raw, 10) }, predictionNode);
+    };
+    predictionInput.addEventListener("input", function () {
+      window.clearTimeout(predictionTimer);
+      predictionTimer = window.setTimeout(savePrediction, 700);
+    });
+    predictionInput.addEventListener("change", savePrediction);
+  }
+
+  window.addEventListener("online", function () {
+    retryDelay = 1000;
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
+    flush();
+  });
+
+  function submitNow() {
+    if (submitting) { return; }
+    submitting = true;
+    stopped = true;
+    window.clearTimeout(retryTimer);
+    form.submit();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (submitting) { return; }
+    var unanswered = form.querySelectorAll("li.question[data-question]:not(.answered)").length;
+    if (unanswered && !window.confirm(texts.unanswered)) { return; }
+    // The form carries every answer, so answers still queued are submitted with it.
+    submitNow();
+  });
+
+  Array.prototype.forEach.call(form.querySelectorAll("li.question[data-question]"), function (item) {
+    if (item.querySelector("input:checked")) { item.classList.add("answered"); }
+  });
+
+  function tick() {
+    showTime();
+    var left = remainingMs();
+    if (left <= config.stopBeforeMs && !stopped) {
+      // Autosave stops a moment before the deadline; the submit below carries the answers.
+      stopped = true;
+    }
+    if (left <= 0) {
+      statusNode.dataset.state = "timeup";
+      statusText.textContent = texts.timeup;
+      submitNow();
+      return;
+    }
+    window.setTimeout(tick, 250);
+  }
+  refreshStatus();
+  statusText.textContent = "";
+  tick();
+})();
