@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from participants.models import Participant
 from participants.selectors import participant_missing_fields
-from rounds.models import Disqualification, Round
+from rounds.models import Contest, Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, DrawRule, Question
-from .selectors import attempt_save_context, question_contents
+from .selectors import attempt_save_context, attempt_save_contexts_forget, question_contents
 
 _random = random.SystemRandom()
 
@@ -265,19 +265,24 @@ def attempt_finalize(
     with `submitted_at = deadline`, counting the answers saved until then."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Locking the answer rows (and, through the join, the attempt) waits for saves in
-        # flight; a save that comes after sees `is_correct` set and matches nothing.
-        rows = list(
-            AttemptAnswer.objects.select_for_update(of=("self", "attempt"))
-            .filter(attempt_id=attempt_id)
-            .select_related("attempt", "attempt__round__contest")
-            .order_by("position")
+        # Lock the attempt first, then its answer rows (always in this order, so a submit and
+        # the sweep cannot deadlock); a save that comes after sees `is_correct` set and
+        # matches nothing.
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("round__contest")
+            .filter(pk=attempt_id)
+            .first()
         )
-        if not rows:
-            return Attempt.objects.get(pk=attempt_id)
-        attempt = rows[0].attempt
+        if attempt is None:
+            raise Attempt.DoesNotExist(attempt_id)
         if attempt.is_finished:
             return attempt
+        rows = list(
+            AttemptAnswer.objects.select_for_update()
+            .filter(attempt_id=attempt_id)
+            .order_by("position")
+        )
         grace = attempt.round.contest.grace
         if by_participant and now < attempt.deadline + grace:
             state = Attempt.State.SUBMITTED
@@ -289,9 +294,10 @@ def attempt_finalize(
         correct_ids = [
             row.id for row in rows if set(row.selected) == contents[row.question_id].correct_ids
         ]
-        AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
-            is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
-        )
+        if rows:
+            AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
+                is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
+            )
         attempt.state = state
         attempt.submitted_at = submitted_at
         attempt.score = len(correct_ids)
@@ -310,18 +316,56 @@ def attempt_submit(*, participant_id: int, attempt_id: int, now: datetime | None
     return attempt_finalize(attempt_id=attempt_id, now=now, by_participant=True)
 
 
-def attempts_finalize_overdue(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """Auto-submit attempts past `deadline + grace` (the sweep). Returns how many."""
+def attempts_finalize_overdue(
+    *, now: datetime | None = None, round_id: int | None = None, batch_size: int = 1000
+) -> int:
+    """Auto-submit every attempt past `deadline + grace` (the sweep), each with
+    `submitted_at = deadline`; optionally only those of one round. Works through all of them in
+    batches, so it catches up after downtime. Returns how many it submitted."""
     now = now or timezone.now()
-    overdue = (
-        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now)
-        .select_related("round__contest")
-        .only("id", "deadline", "round__contest__grace_seconds")
-        .order_by("deadline")[:limit]
-    )
     finalized = 0
-    for attempt in overdue:
-        if now >= attempt.deadline + attempt.round.contest.grace:
-            attempt_finalize(attempt_id=attempt.pk, now=now)
-            finalized += 1
+    # Grace is a contest setting: one query per contest that has attempts in progress.
+    contests = Contest.objects.filter(
+        rounds__attempts__state=Attempt.State.IN_PROGRESS,
+        rounds__attempts__deadline__lt=now,
+    ).distinct()
+    if round_id is not None:
+        contests = contests.filter(rounds__id=round_id)
+    for contest in contests:
+        overdue = Attempt.objects.filter(
+            state=Attempt.State.IN_PROGRESS,
+            round__contest=contest,
+            deadline__lte=now - contest.grace,
+        )
+        if round_id is not None:
+            overdue = overdue.filter(round_id=round_id)
+        last_id = 0
+        while True:
+            batch = list(
+                overdue.filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if not batch:
+                break
+            for attempt_id in batch:
+                attempt_finalize(attempt_id=attempt_id, now=now)
+            finalized += len(batch)
+            last_id = batch[-1]
     return finalized
+
+
+def attempts_deadline_cut(*, round_id: int, moment: datetime) -> int:
+    """When an organiser closes a round early, no attempt in progress may run past that moment:
+    their deadline becomes `moment` (the database guard of every save reads it)."""
+    with transaction.atomic():
+        cut = Attempt.objects.select_for_update().filter(
+            round_id=round_id,
+            state=Attempt.State.IN_PROGRESS,
+            deadline__gt=moment,
+            started_at__lt=moment,
+        )
+        attempt_ids = list(cut.values_list("id", flat=True))
+        Attempt.objects.filter(id__in=attempt_ids).update(deadline=moment)
+    attempt_save_contexts_forget(attempt_ids=attempt_ids)
+    return len(attempt_ids)

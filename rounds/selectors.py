@@ -36,5 +36,29 @@ def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
     return _("Đã đóng %(delta)s trước") % {"delta": timesince(round.ends_at, now)}
 
 
+def rounds_due_for_closing(*, now: datetime | None = None) -> QuerySet[Round]:
+    """Rounds whose window has ended but are still marked scheduled or open."""
+    now = now or timezone.now()
+    return Round.objects.filter(
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN], ends_at__lte=now
+    ).order_by("ends_at", "id")
+
+
+def rounds_due_for_ranking(*, now: datetime | None = None) -> list[Round]:
+    """Rounds (not practice) whose window has ended, not yet ranked, and whose last attempt can
+    no longer be saved (`ends_at + grace` has passed)."""
+    now = now or timezone.now()
+    candidates = (
+        Round.objects.filter(
+            is_practice=False,
+            state__in=[Round.State.SCHEDULED, Round.State.OPEN, Round.State.CLOSED],
+            ends_at__lte=now,
+        )
+        .select_related("contest")
+        .order_by("ends_at", "id")
+    )
+    return [round for round in candidates if round.ends_at + round.contest.grace <= now]
+
+
 # The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
 LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"

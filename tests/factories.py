@@ -106,3 +106,24 @@ class QuestionFactory(factory.django.DjangoModelFactory):
                 is_correct=index in correct,
                 sort_order=index,
             )
+
+
+class FinishedAttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted attempt with its result set directly (ranking tests need no answer rows)."""
+
+    class Meta:
+        model = "quizzes.Attempt"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    round = factory.SubFactory(RoundFactory)
+    number = 1
+    state = "submitted"
+    started_at = factory.LazyAttribute(lambda o: o.round.starts_at + dt.timedelta(hours=1))
+    deadline = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(minutes=20))
+    submitted_at = factory.LazyAttribute(
+        lambda o: o.started_at + dt.timedelta(milliseconds=o.duration_ms)
+    )
+    question_count = 5
+    score = 5
+    duration_ms = 300_000
+    prediction = None

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -136,7 +137,29 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Round tasks are idempotent: acknowledge after they ran, so a worker killed mid-task has the
+# message redelivered instead of lost. One message at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (ranking a round of 1,000,000 attempts) takes seconds; these are safety nets,
+# both well under the broker's visibility timeout above.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 600))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 900))
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat: the sweep every minute (it also catches up after downtime), plus a tick at 00:00
+# local time when the rounds end, and the provisional boards of open rounds.
+CELERY_BEAT_SCHEDULE = {
+    "rounds-sweep-every-minute": {"task": "rounds.sweep", "schedule": 60.0},
+    "rounds-sweep-at-midnight": {
+        "task": "rounds.sweep",
+        "schedule": crontab(minute=0, hour=0),
+    },
+    "rounds-provisional-boards": {"task": "rounds.provisional_boards_refresh", "schedule": 60.0},
+}
 
 # Accounts: the phone number is the login (see participants.adapters).
 AUTH_USER_MODEL = "participants.User"

@@ -1,0 +1,68 @@
+"""Celery tasks of the round lifecycle. This is the one module that calls both the quizzes and
+the leaderboard services: the sweep submits overdue attempts, closes ended rounds and ranks them.
+
+The sweep runs every minute and at 00:00 (CELERY_BEAT_SCHEDULE). It works from the clock and
+the stored states, not from the tick that triggered it, so a worker that was down at 00h ranks
+the round on its first sweep back. Every step is idempotent and runs under a row lock.
+"""
+
+import logging
+from datetime import datetime
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from leaderboard.services import provisional_boards_refresh, round_rank
+from quizzes.services import attempts_finalize_overdue
+
+from .selectors import LAST_SWEEP_CACHE_KEY, rounds_due_for_closing, rounds_due_for_ranking
+from .services import round_close, rounds_open_started
+
+logger = logging.getLogger(__name__)
+
+
+def rounds_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """One pass of the lifecycle: open started rounds, auto-submit overdue attempts (with
+    `submitted_at = deadline`), close ended rounds, rank those whose grace has passed."""
+    now = now or timezone.now()
+    opened = rounds_open_started(now=now)
+    finalized = attempts_finalize_overdue(now=now)
+    closed = 0
+    for round_id in rounds_due_for_closing(now=now).values_list("id", flat=True):
+        round_close(round_id=round_id, now=now)
+        closed += 1
+    ranked = failed = 0
+    for round in rounds_due_for_ranking(now=now):
+        try:
+            summary = round_rank(round_id=round.pk, now=now, only_if_unranked=True)
+        except Exception:
+            # One broken round must not keep the others unranked; the next sweep retries it.
+            logger.exception("ranking round %s failed", round.pk)
+            failed += 1
+            continue
+        ranked += summary is not None
+    cache.set(LAST_SWEEP_CACHE_KEY, now.isoformat(), None)
+    return {
+        "opened": opened,
+        "attempts_finalized": finalized,
+        "closed": closed,
+        "ranked": ranked,
+        "failed": failed,
+    }
+
+
+@shared_task(name="rounds.sweep", acks_late=True, reject_on_worker_lost=True)
+def sweep() -> dict[str, int]:
+    return rounds_sweep()
+
+
+@shared_task(name="rounds.round_rank", acks_late=True, reject_on_worker_lost=True)
+def round_rank_task(round_id: int) -> int:
+    """Rank one round again (after a disqualification or a question re-key)."""
+    return round_rank(round_id=round_id).results
+
+
+@shared_task(name="rounds.provisional_boards_refresh", ignore_result=True)
+def provisional_boards_refresh_task() -> int:
+    return provisional_boards_refresh()
