@@ -115,13 +115,31 @@ def disqualification_create(
                 contest_id=contest.pk,
                 reason=reason,
             )
-    affected = list(
+    return disqualification, rounds_ranked_ids(contest_id=contest.pk)
+
+
+def disqualification_delete(*, disqualification: Disqualification, actor: User | None) -> list[int]:
+    """Lift a decision (logged). Returns the ids of the ranked rounds to rank again."""
+    with transaction.atomic():
+        audit_log_record(
+            actor=actor,
+            action="disqualification_delete",
+            target=disqualification.participant,
+            contest_id=disqualification.contest_id,
+            reason=disqualification.reason,
+        )
+        disqualification.delete()
+    return rounds_ranked_ids(contest_id=disqualification.contest_id)
+
+
+def rounds_ranked_ids(*, contest_id: int) -> list[int]:
+    """The contest's rounds that have a stored ranking (to rank again after a decision)."""
+    return list(
         Round.objects.filter(
-            contest=contest,
+            contest_id=contest_id,
             is_practice=False,
             state__in=[Round.State.RANKED, Round.State.PUBLISHED],
         )
         .order_by("number")
         .values_list("id", flat=True)
     )
-    return disqualification, affected

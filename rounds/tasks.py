@@ -11,10 +11,12 @@ from datetime import datetime
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from leaderboard.services import provisional_boards_refresh, round_rank
-from quizzes.services import attempts_finalize_overdue
+from participants.models import User
+from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
 
 from .selectors import LAST_SWEEP_CACHE_KEY, rounds_due_for_closing, rounds_due_for_ranking
 from .services import round_close, rounds_open_started
@@ -50,6 +52,25 @@ def rounds_sweep(*, now: datetime | None = None) -> dict[str, int]:
         "ranked": ranked,
         "failed": failed,
     }
+
+
+def round_close_now(*, round_id: int, actor: User | None, now: datetime | None = None) -> None:
+    """An organiser's "close now": the window ends now, attempts in progress get now as their
+    deadline, and the round is ranked once the grace has passed (a task, with the sweep as the
+    safety net)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        round = round_close(round_id=round_id, now=now, force=True, actor=actor)
+        attempts_deadline_cut(round_id=round.pk, moment=round.ends_at)
+    if not round.is_practice:
+        delay = max(0.0, (round.ends_at + round.contest.grace - now).total_seconds()) + 1
+        transaction.on_commit(lambda: round_rank_task.apply_async(args=[round.pk], countdown=delay))
+
+
+def round_rank_later(*, round_ids: list[int]) -> None:
+    """Queue a new ranking of these rounds once the current transaction commits."""
+    for round_id in round_ids:
+        transaction.on_commit(lambda round_id=round_id: round_rank_task.delay(round_id))
 
 
 @shared_task(name="rounds.sweep", acks_late=True, reject_on_worker_lost=True)
