@@ -102,7 +102,8 @@ def _results_store(*, round: Round, actual: int) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [actual, round.pk, False, False, round.contest_id, round.pk])
-        return cursor.rowcount
+    # (SQLite reports no row count for WITH … INSERT.)
+    return RoundResult.objects.filter(round=round).count()
 
 
 @dataclass(frozen=True)

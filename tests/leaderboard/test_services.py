@@ -7,13 +7,10 @@ from django.utils import timezone
 from leaderboard.models import Award, RoundResult
 from leaderboard.services import round_rank
 from participants.models import AuditLogEntry  # noqa: F401
-from rounds.models import Contest, Disqualification, Round
+from rounds.models import Round
 from tests.factories import (
     FinishedAttemptFactory,
-    ParticipantFactory,
-    PrizeTierFactory,
     RoundFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
