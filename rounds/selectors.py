@@ -60,5 +60,17 @@ def rounds_due_for_ranking(*, now: datetime | None = None) -> list[Round]:
     return [round for round in candidates if round.ends_at + round.contest.grace <= now]
 
 
+def round_grace_ends_next(*, now: datetime | None = None) -> datetime | None:
+    """The earliest moment a closed round's grace ends, for rounds still in their grace."""
+    now = now or timezone.now()
+    ends = [
+        round.ends_at + round.contest.grace
+        for round in Round.objects.filter(
+            state=Round.State.CLOSED, is_practice=False, ends_at__lte=now
+        ).select_related("contest")
+    ]
+    return min((moment for moment in ends if moment > now), default=None)
+
+
 # The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
 LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"

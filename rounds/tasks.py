@@ -18,15 +18,24 @@ from leaderboard.services import provisional_boards_refresh, round_rank
 from participants.models import User
 from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
 
-from .selectors import LAST_SWEEP_CACHE_KEY, rounds_due_for_closing, rounds_due_for_ranking
-from .services import round_close, rounds_open_started
+from .selectors import (
+    LAST_SWEEP_CACHE_KEY,
+    round_grace_ends_next,
+    rounds_due_for_closing,
+    rounds_due_for_ranking,
+)
+from .services import RoundStateError, round_close, rounds_open_started
 
 logger = logging.getLogger(__name__)
 
 
-def rounds_sweep(*, now: datetime | None = None) -> dict[str, int]:
+def rounds_sweep(*, now: datetime | None = None, follow_up: bool = False) -> dict[str, int]:
     """One pass of the lifecycle: open started rounds, auto-submit overdue attempts (with
-    `submitted_at = deadline`), close ended rounds, rank those whose grace has passed."""
+    `submitted_at = deadline`), close ended rounds, rank those whose grace has passed.
+
+    With `follow_up` (the Celery task), a round closed but still in its grace gets one more
+    sweep queued for the moment the grace ends, so the 00:00 tick ranks within seconds
+    instead of waiting for the next minute."""
     now = now or timezone.now()
     opened = rounds_open_started(now=now)
     finalized = attempts_finalize_overdue(now=now)
@@ -44,6 +53,9 @@ def rounds_sweep(*, now: datetime | None = None) -> dict[str, int]:
             failed += 1
             continue
         ranked += summary is not None
+    grace_ends = round_grace_ends_next(now=now) if follow_up else None
+    if grace_ends is not None:
+        sweep.apply_async(countdown=(grace_ends - now).total_seconds() + 0.5)
     cache.set(LAST_SWEEP_CACHE_KEY, now.isoformat(), None)
     return {
         "opened": opened,
@@ -73,15 +85,22 @@ def round_rank_later(*, round_ids: list[int]) -> None:
         transaction.on_commit(lambda round_id=round_id: round_rank_task.delay(round_id))
 
 
-@shared_task(name="rounds.sweep", acks_late=True, reject_on_worker_lost=True)
-def sweep() -> dict[str, int]:
-    return rounds_sweep()
+@shared_task(bind=True, name="rounds.sweep", acks_late=True, reject_on_worker_lost=True)
+def sweep(self) -> dict[str, int]:
+    # An eager (in-process) run would follow itself up at once, without the countdown.
+    return rounds_sweep(follow_up=not self.request.is_eager)
 
 
 @shared_task(name="rounds.round_rank", acks_late=True, reject_on_worker_lost=True)
 def round_rank_task(round_id: int) -> int:
-    """Rank one round again (after a disqualification or a question re-key)."""
-    return round_rank(round_id=round_id).results
+    """Rank one round again (after a disqualification or a question re-key). A round that
+    cannot be ranked (still open, practice) is left alone: the sweep ranks it when due."""
+    try:
+        summary = round_rank(round_id=round_id)
+    except RoundStateError as error:
+        logger.info("round %s not ranked: %s", round_id, error)
+        return 0
+    return summary.results
 
 
 @shared_task(name="rounds.provisional_boards_refresh", ignore_result=True)

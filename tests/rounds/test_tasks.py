@@ -6,14 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.schedules import crontab
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
+from contest_site.celery import app
 from leaderboard.models import RoundResult
 from quizzes.models import Attempt, Choice
 from quizzes.services import answer_save, attempt_start
 from rounds.models import Round
-from rounds.selectors import LAST_SWEEP_CACHE_KEY
+from rounds.selectors import LAST_SWEEP_CACHE_KEY, round_grace_ends_next
 from rounds.tasks import rounds_sweep
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
@@ -136,3 +139,27 @@ def test_close_due_rounds_command_runs_the_sweep(round):
         call_command("close_due_rounds", stdout=out)
     assert "'ranked': 1" in out.getvalue()
     assert _state(round) == Round.State.RANKED
+
+
+def test_a_round_in_its_grace_is_reported_for_the_follow_up_sweep(round):
+    with time_machine.travel(ENDS, tick=False):
+        rounds_sweep()
+        assert round_grace_ends_next() == ENDS + dt.timedelta(seconds=3)
+    with time_machine.travel(ENDS + dt.timedelta(seconds=3), tick=False):
+        rounds_sweep()
+        assert round_grace_ends_next() is None
+
+
+def test_the_beat_schedule_sends_registered_tasks_every_minute_and_at_local_midnight():
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
+    sweeps = [entry["schedule"] for entry in schedule.values() if entry["task"] == "rounds.sweep"]
+    assert 60.0 in sweeps
+    midnight = next(s for s in sweeps if isinstance(s, crontab))
+    assert (midnight.hour, midnight.minute) == ({0}, {0})
+    assert app.conf.timezone == "Asia/Ho_Chi_Minh"
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.task_time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
