@@ -89,7 +89,8 @@ def _prediction_actual(*, round: Round) -> int:
 
 
 def _results_store(*, round: Round, actual: int) -> int:
-    """Replace the round's stored ranking in one statement; returns the number of rows."""
+    """Replace the round's stored ranking (and drop its awards): delete, then one INSERT …
+    SELECT; returns the number of rows."""
     result = RoundResult._meta.db_table
     sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + (
         f"""
@@ -101,6 +102,9 @@ def _results_store(*, round: Round, actual: int) -> int:
         """
     )
     with connection.cursor() as cursor:
+        # Plain DELETEs: the ORM's would load every stored row to cascade to the awards.
+        cursor.execute(f"DELETE FROM {Award._meta.db_table} WHERE round_id = %s", [round.pk])
+        cursor.execute(f"DELETE FROM {result} WHERE round_id = %s", [round.pk])
         cursor.execute(sql, [actual, round.pk, False, False, round.contest_id, round.pk])
     # (SQLite reports no row count for WITH … INSERT.)
     return RoundResult.objects.filter(round=round).count()
@@ -137,8 +141,6 @@ def round_rank(
         # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
         attempts_finalize_overdue(now=now, round_id=round.pk)
         actual = _prediction_actual(round=round)
-        Award.objects.filter(round=round).delete()
-        RoundResult.objects.filter(round=round).delete()
         results = _results_store(round=round, actual=actual)
         awards, ties = round_awards_store(round=round)
         round.prediction_actual = actual

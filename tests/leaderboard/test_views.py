@@ -54,6 +54,7 @@ def test_published_results_show_winners_masked_with_unit_and_paginate(client, ra
     assert "Lê Thị Hoa · 09******78" in body
     assert "0912345678" not in body
     assert "Phòng Người có công" in body
+    assert "<td>300,000</td>" in body  # the duration in seconds, to the millisecond
     assert "Trang 1/2" in body
     second = client.get(reverse("leaderboard:round_results", args=[ranked_round.pk]), {"trang": 2})
     assert second.status_code == 200
