@@ -78,11 +78,13 @@ def _counted_sql(*, counted_attempt: str) -> str:
 
 def _prediction_actual(*, round: Round) -> int:
     """How many eligible participants have a full-mark counted attempt. With the "best" rule
-    the prediction cannot change which attempt is full-mark (score comes first in the key), so
-    computing the pick without it is exact."""
-    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + (
-        "SELECT COUNT(*) FROM counted WHERE pick = 1 AND score = question_count"
-    )
+    the counted attempt is full-mark exactly when any attempt is (score comes first in the
+    key), so no pick is needed; with "first"/"last" the pick does not involve the prediction."""
+    if round.contest.counted_attempt == Contest.CountedAttempt.BEST:
+        tail = "SELECT COUNT(DISTINCT participant_id) FROM eligible WHERE score = question_count"
+    else:
+        tail = "SELECT COUNT(*) FROM counted WHERE pick = 1 AND score = question_count"
+    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + tail
     with connection.cursor() as cursor:
         cursor.execute(sql, [None, round.pk, False, False, round.contest_id])
         return cursor.fetchone()[0]
@@ -140,6 +142,10 @@ def round_rank(
             raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
         # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
         attempts_finalize_overdue(now=now, round_id=round.pk)
+        if connection.vendor == "postgresql":
+            # The window functions sort a row per attempt: keep the sorts in memory.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         actual = _prediction_actual(round=round)
         results = _results_store(round=round, actual=actual)
         awards, ties = round_awards_store(round=round)
