@@ -152,3 +152,34 @@ def test_disqualify_asks_for_a_reason_then_reranks(
     ) == [(honest.participant_id, 1)]
     assert AuditLogEntry.objects.filter(actor=organiser, action="participant_disqualify").exists()
     assert Attempt.objects.filter(participant_id=cheat.participant_id).exists()
+
+
+def test_adding_a_disqualification_in_its_admin_logs_and_reranks(
+    organiser_client, organiser, ended_round, eager_tasks, django_capture_on_commit_callbacks
+):
+    cheat = FinishedAttemptFactory(round=ended_round, score=5)
+    FinishedAttemptFactory(round=ended_round, score=4)
+    round_rank(round_id=ended_round.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("admin:rounds_disqualification_add"),
+            {
+                "contest": ended_round.contest_id,
+                "participant": cheat.participant_id,
+                "reason": "Nhiều tài khoản",
+            },
+        )
+    assert response.status_code == 302
+    assert Disqualification.objects.get().decided_by == organiser
+    assert not RoundResult.objects.filter(participant_id=cheat.participant_id).exists()
+    decision = Disqualification.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            reverse("admin:rounds_disqualification_delete", args=[decision.pk]), {"post": "yes"}
+        )
+    assert RoundResult.objects.get(participant_id=cheat.participant_id).rank == 1
+    assert list(
+        AuditLogEntry.objects.filter(actor=organiser)
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["participant_disqualify", "disqualification_delete"]

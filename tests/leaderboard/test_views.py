@@ -92,3 +92,9 @@ def test_provisional_board_of_a_round_not_open_is_404(client, ranked_round):
     page = client.get(reverse("leaderboard:provisional_board", args=[ranked_round.pk]))
     assert page.status_code == 404
     assert Round.objects.get(pk=ranked_round.pk).state == Round.State.RANKED
+
+
+def test_home_links_a_published_round_to_its_results(client, ranked_round):
+    round_publish(round_id=ranked_round.pk, actor=None)
+    page = client.get("/")
+    assert reverse("leaderboard:round_results", args=[ranked_round.pk]) in page.content.decode()
