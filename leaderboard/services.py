@@ -121,51 +121,59 @@ class RankSummary:
     ties_to_decide: int
 
 
-def round_rank(
-    *, round_id: int, now: datetime | None = None, only_if_unranked: bool = False
-) -> RankSummary | None:
+def round_rank(*, round_id: int, now: datetime | None = None) -> RankSummary:
     """Rank a round whose window has ended (and whose last save can no longer arrive), store
     the ranking and the prizes, and move it to `ranked` (a published round stays published).
 
-    Runs under the round's row lock, so two workers never both rank it; re-running it gives
-    the same rows and ranks. Attempts still in progress are auto-submitted first. With
-    `only_if_unranked` (the sweep), a round another worker ranked meanwhile is left alone and
-    None is returned."""
+    Runs under the round's row lock, so two workers never both rank it at once; re-running it
+    gives the same rows and ranks. Attempts still in progress are auto-submitted first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _round_rank_locked(round=round_lock(round_id=round_id), now=now)
+
+
+def round_rank_if_due(*, round_id: int, now: datetime | None = None) -> RankSummary | None:
+    """The sweep's ranking: like `round_rank`, but a round that another worker ranked while
+    this one waited for the lock is left alone (None)."""
     now = now or timezone.now()
     with transaction.atomic():
         round = round_lock(round_id=round_id)
-        if only_if_unranked and round.state in (Round.State.RANKED, Round.State.PUBLISHED):
+        if round.state in (Round.State.RANKED, Round.State.PUBLISHED):
             return None
-        if round.is_practice:
-            raise RoundStateError(_("Đợt thi thử không xếp hạng."))
-        if now < round.ends_at + round.contest.grace:
-            raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
-        # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
-        attempts_finalize_overdue(now=now, round_id=round.pk)
-        if connection.vendor == "postgresql":
-            # The window functions sort a row per attempt: keep the sorts in memory.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-        actual = _prediction_actual(round=round)
-        results = _results_store(round=round, actual=actual)
-        awards, ties = round_awards_store(round=round)
-        round.prediction_actual = actual
-        round.ranked_at = now
-        if round.closed_at is None:
-            round.closed_at = now
-        if round.state != Round.State.PUBLISHED:
-            round.state = Round.State.RANKED
-        round.save(update_fields=["prediction_actual", "ranked_at", "closed_at", "state"])
+        return _round_rank_locked(round=round, now=now)
+
+
+def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
+    if round.is_practice:
+        raise RoundStateError(_("Đợt thi thử không xếp hạng."))
+    if now < round.ends_at + round.contest.grace:
+        raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
+    # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
+    attempts_finalize_overdue(now=now, round_id=round.pk)
+    if connection.vendor == "postgresql":
+        # The window functions sort a row per attempt: keep the sorts in memory.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    actual = _prediction_actual(round=round)
+    results = _results_store(round=round, actual=actual)
+    awards, ties = round_awards_store(round=round)
+    round.prediction_actual = actual
+    round.ranked_at = now
+    if round.closed_at is None:
+        round.closed_at = now
+    if round.state != Round.State.PUBLISHED:
+        round.state = Round.State.RANKED
+    round.save(update_fields=["prediction_actual", "ranked_at", "closed_at", "state"])
     logger.info(
         "round %s ranked: %s results, actual %s, %s awards, %s to decide",
-        round_id,
+        round.pk,
         results,
         actual,
         awards,
         ties,
     )
     return RankSummary(
-        round_id=round_id,
+        round_id=round.pk,
         prediction_actual=actual,
         results=results,
         awards=awards,
@@ -229,7 +237,6 @@ def round_awards_store(*, round: Round) -> tuple[int, int]:
 def round_rank_by_organiser(*, round_id: int, actor: User | None) -> RankSummary:
     """The admin's "recompute ranking": rank now, and log who asked."""
     summary = round_rank(round_id=round_id)
-    assert summary is not None
     audit_log_record(
         actor=actor,
         action="round_rank",

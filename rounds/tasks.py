@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from leaderboard.services import provisional_boards_refresh, round_rank
+from leaderboard.services import provisional_boards_refresh, round_rank, round_rank_if_due
 from participants.models import User
 from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
 
@@ -46,7 +46,7 @@ def rounds_sweep(*, now: datetime | None = None, follow_up: bool = False) -> dic
     ranked = failed = 0
     for round in rounds_due_for_ranking(now=now):
         try:
-            summary = round_rank(round_id=round.pk, now=now, only_if_unranked=True)
+            summary = round_rank_if_due(round_id=round.pk, now=now)
         except Exception:
             # One broken round must not keep the others unranked; the next sweep retries it.
             logger.exception("ranking round %s failed", round.pk)
