@@ -307,7 +307,11 @@ def provisional_board_refresh(*, round_id: int, now: datetime | None = None) -> 
         {
             "place": place,
             "name": people[participant_id].public_name,
-            "unit": people[participant_id].unit.name if people[participant_id].unit else "",
+            "unit": (
+                people[participant_id].unit.name
+                if people[participant_id].unit
+                else people[participant_id].locality
+            ),
             "score": score,
             "duration_ms": duration_ms,
         }

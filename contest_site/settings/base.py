@@ -1,6 +1,6 @@
 """Settings for every environment, read from environment variables (see .env.example).
 
-With nothing set the app runs on SQLite, an in-process cache and a filesystem Celery
+With nothing set the app runs on SQLite, a file cache in var/ and a filesystem Celery
 transport, so a newcomer needs no server. DATABASE_URL and REDIS_URL switch to
 PostgreSQL and Redis.
 """
@@ -117,7 +117,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A file cache, not an in-process one: the web server must read what the Celery worker
+    # stores (the provisional boards, the time of the last sweep).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": 3600,
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
