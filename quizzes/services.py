@@ -5,6 +5,7 @@ participant and round; submit locks the attempt and its answer rows; a save is o
 UPDATE that a finished attempt's answers no longer match (their `is_correct` is set).
 """
 
+import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from .models import Attempt, AttemptAnswer, DrawRule, Question
 from .selectors import attempt_save_context, attempt_save_contexts_forget, question_contents
 
 _random = random.SystemRandom()
+logger = logging.getLogger(__name__)
 
 
 class AttemptError(Exception):
@@ -349,8 +351,14 @@ def attempts_finalize_overdue(
             if not batch:
                 break
             for attempt_id in batch:
-                attempt_finalize(attempt_id=attempt_id, now=now)
-            finalized += len(batch)
+                try:
+                    attempt_finalize(attempt_id=attempt_id, now=now)
+                except Exception:
+                    # One broken attempt must not hold back the others (nor the ranking);
+                    # it stays in progress and the next sweep tries again.
+                    logger.exception("auto-submitting attempt %s failed", attempt_id)
+                    continue
+                finalized += 1
             last_id = batch[-1]
     return finalized
 
