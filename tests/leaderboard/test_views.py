@@ -7,7 +7,7 @@ from django.utils import timezone
 from leaderboard.selectors import participant_round_results
 from leaderboard.services import provisional_boards_refresh, round_rank
 from rounds.models import Round
-from rounds.services import round_publish
+from rounds.services import round_publish, round_unpublish
 from tests.factories import (
     FinishedAttemptFactory,
     ParticipantFactory,
@@ -98,3 +98,23 @@ def test_home_links_a_published_round_to_its_results(client, ranked_round):
     round_publish(round_id=ranked_round.pk, actor=None)
     page = client.get("/")
     assert reverse("leaderboard:round_results", args=[ranked_round.pk]) in page.content.decode()
+
+
+def test_results_page_reads_a_fixed_number_of_queries(
+    client, ranked_round, django_assert_max_num_queries
+):
+    round_publish(round_id=ranked_round.pk, actor=None)
+    with django_assert_max_num_queries(4):  # round, winners, page count, page rows
+        assert (
+            client.get(reverse("leaderboard:round_results", args=[ranked_round.pk])).status_code
+            == 200
+        )
+
+
+def test_unpublished_results_disappear_again(client, ranked_round):
+
+    round_publish(round_id=ranked_round.pk, actor=None)
+    round_unpublish(round_id=ranked_round.pk, actor=None)
+    page = client.get(reverse("leaderboard:round_results", args=[ranked_round.pk]))
+    assert page.status_code == 404
+    assert "Lê Thị Hoa" not in page.content.decode()
