@@ -1,19 +1,33 @@
+"""Ranking a round, awarding its prizes, and the provisional board of open rounds.
+
+The ranking is set-based: one INSERT … SELECT with window functions picks each participant's
+counted attempt (ROW_NUMBER) and ranks them (RANK, so equal keys share a rank: 1, 1, 3). The
+same SQL runs on PostgreSQL (the target) and SQLite ≥ 3.25 (`make run`).
+"""
+
 import datetime as dt
+import logging
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from participants.models import Participant, Unit
+from participants.models import Participant, Unit, User
 from participants.selectors import unit_tree_children
-from participants.services import advisory_lock_take
+from participants.services import advisory_lock_take, audit_log_record
 from quizzes.models import Attempt
-from rounds.models import Contest, Round
+from quizzes.services import attempts_finalize_overdue
+from rounds.models import Contest, Disqualification, PrizeTier, Round
+from rounds.services import RoundStateError, round_lock
 
-from .models import ActivityStat, ParticipationStat, ScoreStat
+from .models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
 
 # Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
 REGISTRATION_LEAD = dt.timedelta(days=7)
@@ -184,3 +198,321 @@ def participation_refresh_all(*, now: dt.datetime | None = None) -> int:
     for contest_id in Contest.objects.filter(is_active=True).values_list("pk", flat=True):
         total += participation_refresh(contest_id=contest_id, now=now)
     return total
+
+
+logger = logging.getLogger(__name__)
+
+# The ranking key (DESIGN §2), written once over the columns of the `eligible` set below:
+# score desc → |prediction − actual| asc (no prediction: last) → duration asc → submitted_at asc.
+RANK_KEY_SQL = (
+    "score DESC, CASE WHEN prediction_error IS NULL THEN 1 ELSE 0 END, prediction_error, "
+    "duration_ms, submitted_at"
+)
+# Which attempt of a person counts (contest.counted_attempt); `id` makes the pick deterministic
+# between attempts equal on the whole key.
+COUNTED_ORDER_SQL = {
+    Contest.CountedAttempt.BEST: f"{RANK_KEY_SQL}, id",
+    Contest.CountedAttempt.FIRST: "number, id",
+    Contest.CountedAttempt.LAST: "number DESC, id DESC",
+}
+
+
+def _counted_sql(*, counted_attempt: str) -> str:
+    """A WITH clause ending in `counted`: each eligible participant's counted attempt (pick = 1).
+
+    Eligible: a finished attempt of the round, by a person who is not staff, not marked
+    unranked, and not disqualified from the contest. Parameters, in order: actual (may be NULL),
+    round id, is_staff (False), is_unranked (False), contest id."""
+    attempt = Attempt._meta.db_table
+    participant = Participant._meta.db_table
+    user = User._meta.db_table
+    disqualification = Disqualification._meta.db_table
+    finished = ", ".join(
+        f"'{state.value}'" for state in (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
+    )
+    return f"""
+        WITH eligible AS (
+            SELECT a.id, a.participant_id, a.number, a.score, a.question_count, a.prediction,
+                   ABS(a.prediction - %s) AS prediction_error, a.duration_ms, a.submitted_at
+            FROM {attempt} a
+            JOIN {participant} p ON p.id = a.participant_id
+            JOIN {user} u ON u.id = p.user_id
+            WHERE a.round_id = %s AND a.state IN ({finished})
+              AND u.is_staff = %s AND p.is_unranked = %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM {disqualification} d
+                  WHERE d.contest_id = %s AND d.participant_id = a.participant_id
+              )
+        ),
+        counted AS (
+            SELECT eligible.*, ROW_NUMBER() OVER (
+                PARTITION BY participant_id ORDER BY {COUNTED_ORDER_SQL[counted_attempt]}
+            ) AS pick
+            FROM eligible
+        )
+    """
+
+
+def _prediction_actual(*, round: Round) -> int:
+    """How many eligible participants have a full-mark counted attempt. With the "best" rule
+    the counted attempt is full-mark exactly when any attempt is (score comes first in the
+    key), so no pick is needed; with "first"/"last" the pick does not involve the prediction."""
+    if round.contest.counted_attempt == Contest.CountedAttempt.BEST:
+        tail = "SELECT COUNT(DISTINCT participant_id) FROM eligible WHERE score = question_count"
+    else:
+        tail = "SELECT COUNT(*) FROM counted WHERE pick = 1 AND score = question_count"
+    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + tail
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [None, round.pk, False, False, round.contest_id])
+        return cursor.fetchone()[0]
+
+
+def _results_store(*, round: Round, actual: int) -> int:
+    """Replace the round's stored ranking (and drop its awards): delete, then one INSERT …
+    SELECT; returns the number of rows."""
+    result = RoundResult._meta.db_table
+    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + (
+        f"""
+        INSERT INTO {result} (round_id, participant_id, attempt_id, score, prediction,
+                              prediction_error, duration_ms, submitted_at, rank)
+        SELECT %s, participant_id, id, score, prediction, prediction_error, duration_ms,
+               submitted_at, RANK() OVER (ORDER BY {RANK_KEY_SQL})
+        FROM counted WHERE pick = 1
+        """
+    )
+    with connection.cursor() as cursor:
+        # Plain DELETEs: the ORM's would load every stored row to cascade to the awards.
+        cursor.execute(f"DELETE FROM {Award._meta.db_table} WHERE round_id = %s", [round.pk])
+        cursor.execute(f"DELETE FROM {result} WHERE round_id = %s", [round.pk])
+        cursor.execute(sql, [actual, round.pk, False, False, round.contest_id, round.pk])
+    # (SQLite reports no row count for WITH … INSERT.)
+    return RoundResult.objects.filter(round=round).count()
+
+
+@dataclass(frozen=True)
+class RankSummary:
+    round_id: int
+    prediction_actual: int
+    results: int
+    awards: int
+    ties_to_decide: int
+
+
+def round_rank(*, round_id: int, now: datetime | None = None) -> RankSummary:
+    """Rank a round whose window has ended (and whose last save can no longer arrive), store
+    the ranking and the prizes, and move it to `ranked` (a published round stays published).
+
+    Runs under the round's row lock, so two workers never both rank it at once; re-running it
+    gives the same rows and ranks. Attempts still in progress are auto-submitted first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _round_rank_locked(round=round_lock(round_id=round_id), now=now)
+
+
+def round_rank_if_due(*, round_id: int, now: datetime | None = None) -> RankSummary | None:
+    """The sweep's ranking: like `round_rank`, but a round that another worker ranked while
+    this one waited for the lock is left alone (None)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        round = round_lock(round_id=round_id)
+        if round.state in (Round.State.RANKED, Round.State.PUBLISHED):
+            return None
+        return _round_rank_locked(round=round, now=now)
+
+
+def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
+    if round.is_practice:
+        raise RoundStateError(_("Đợt thi thử không xếp hạng."))
+    if now < round.ends_at + round.contest.grace:
+        raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
+    # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
+    attempts_finalize_overdue(now=now, round_id=round.pk)
+    if connection.vendor == "postgresql":
+        # The window functions sort a row per attempt: keep the sorts in memory.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    actual = _prediction_actual(round=round)
+    results = _results_store(round=round, actual=actual)
+    awards, ties = round_awards_store(round=round)
+    round.prediction_actual = actual
+    round.ranked_at = now
+    if round.closed_at is None:
+        round.closed_at = now
+    if round.state != Round.State.PUBLISHED:
+        round.state = Round.State.RANKED
+    round.save(update_fields=["prediction_actual", "ranked_at", "closed_at", "state"])
+    logger.info(
+        "round %s ranked: %s results, actual %s, %s awards, %s to decide",
+        round.pk,
+        results,
+        actual,
+        awards,
+        ties,
+    )
+    return RankSummary(
+        round_id=round.pk,
+        prediction_actual=actual,
+        results=results,
+        awards=awards,
+        ties_to_decide=ties,
+    )
+
+
+def round_awards_store(*, round: Round) -> tuple[int, int]:
+    """Give the round's prizes down its stored ranking, tier by tier (call under the round's
+    lock, after the ranking is stored). Returns (awards, awards needing a decision).
+
+    With the per-contest scope, a person who won in an earlier round of the contest is skipped.
+    A tie at a tier's last place is not cut silently: everyone sharing that rank gets the tier
+    and is flagged `needs_decision` for the organisers (the next tier starts after them)."""
+    tiers = list(PrizeTier.objects.filter(round=round).order_by("order"))
+    if not tiers:
+        return 0, 0
+    skipped: set[int] = set()
+    if round.contest.prize_scope == Contest.PrizeScope.CONTEST:
+        skipped = set(
+            Award.objects.filter(
+                round__contest_id=round.contest_id, round__number__lt=round.number
+            ).values_list("participant_id", flat=True)
+        )
+    ranking = (
+        RoundResult.objects.filter(round=round)
+        .exclude(participant_id__in=skipped)
+        .order_by("rank", "id")
+        .values_list("id", "participant_id", "rank")
+        .iterator(chunk_size=200)
+    )
+    # Read down the ranking only as far as the prizes (and a tie at the last place) go.
+    pending = next(ranking, None)
+    awards: list[Award] = []
+    for tier in tiers:
+        given: list[tuple[int, int, int]] = []
+        while pending is not None and len(given) < tier.count:
+            given.append(pending)
+            pending = next(ranking, None)
+        if not given:
+            break
+        last_rank = given[-1][2]
+        tied_beyond: list[tuple[int, int, int]] = []
+        while pending is not None and pending[2] == last_rank:
+            tied_beyond.append(pending)
+            pending = next(ranking, None)
+        for result_id, participant_id, rank in [*given, *tied_beyond]:
+            awards.append(
+                Award(
+                    round=round,
+                    participant_id=participant_id,
+                    tier=tier,
+                    result_id=result_id,
+                    needs_decision=bool(tied_beyond) and rank == last_rank,
+                )
+            )
+    Award.objects.bulk_create(awards)
+    return len(awards), sum(1 for award in awards if award.needs_decision)
+
+
+def round_rank_by_organiser(*, round_id: int, actor: User | None) -> RankSummary:
+    """The admin's "recompute ranking": rank now, and log who asked."""
+    summary = round_rank(round_id=round_id)
+    audit_log_record(
+        actor=actor,
+        action="round_rank",
+        target=Round.objects.get(pk=round_id),
+        results=summary.results,
+        prediction_actual=summary.prediction_actual,
+        ties_to_decide=summary.ties_to_decide,
+    )
+    return summary
+
+
+# --- The provisional board of open rounds -------------------------------------------------
+
+PROVISIONAL_BOARD_SIZE = 20
+PROVISIONAL_BOARD_TIMEOUT = 10 * 60
+
+
+def provisional_board_cache_key(round_id: int) -> str:
+    return f"leaderboard:provisional:v1:{round_id}"
+
+
+def provisional_board_refresh(*, round_id: int, now: datetime | None = None) -> list[dict]:
+    """Compute the top of an open round by best score and shortest time (the prediction is
+    unknown until the round closes) and store it in the cache, where the page reads it."""
+    now = now or timezone.now()
+    round = Round.objects.select_related("contest").get(pk=round_id)
+    attempt = Attempt._meta.db_table
+    participant = Participant._meta.db_table
+    user = User._meta.db_table
+    disqualification = Disqualification._meta.db_table
+    sql = f"""
+        WITH best AS (
+            SELECT a.participant_id, a.score, a.duration_ms, a.submitted_at,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY a.participant_id
+                       ORDER BY a.score DESC, a.duration_ms, a.submitted_at, a.id
+                   ) AS pick
+            FROM {attempt} a
+            JOIN {participant} p ON p.id = a.participant_id
+            JOIN {user} u ON u.id = p.user_id
+            WHERE a.round_id = %s AND a.state <> %s AND u.is_staff = %s AND p.is_unranked = %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM {disqualification} d
+                  WHERE d.contest_id = %s AND d.participant_id = a.participant_id
+              )
+        )
+        SELECT participant_id, score, duration_ms,
+               RANK() OVER (ORDER BY score DESC, duration_ms) AS place
+        FROM best WHERE pick = 1
+        ORDER BY place, submitted_at, participant_id
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                round.pk,
+                Attempt.State.IN_PROGRESS,
+                False,
+                False,
+                round.contest_id,
+                PROVISIONAL_BOARD_SIZE,
+            ],
+        )
+        top = cursor.fetchall()
+    people = Participant.objects.select_related("user", "unit").in_bulk([row[0] for row in top])
+    board = [
+        {
+            "place": place,
+            "name": people[participant_id].public_name,
+            "unit": (
+                people[participant_id].unit.name
+                if people[participant_id].unit
+                else people[participant_id].locality
+            ),
+            "score": score,
+            "duration_ms": duration_ms,
+        }
+        for participant_id, score, duration_ms, place in top
+    ]
+    cache.set(
+        provisional_board_cache_key(round_id),
+        {"computed_at": now, "rows": board},
+        PROVISIONAL_BOARD_TIMEOUT,
+    )
+    return board
+
+
+def provisional_boards_refresh(*, now: datetime | None = None) -> int:
+    """Refresh the provisional board of every round open now (the periodic task)."""
+    now = now or timezone.now()
+    round_ids = Round.objects.filter(
+        is_practice=False,
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
+        starts_at__lte=now,
+        ends_at__gt=now,
+    ).values_list("id", flat=True)
+    count = 0
+    for round_id in round_ids:
+        provisional_board_refresh(round_id=round_id, now=now)
+        count += 1
+    return count

@@ -22,4 +22,11 @@ urlpatterns = [
     path("giai-tap-the/", views.collective, name="collective"),
     path("tuyen-truyen/<slug:code>/", views.promotion, name="promotion"),
     path("tuyen-truyen/<slug:code>/banner-<str:kind>.png", views.banner, name="banner"),
+    path("ket-qua/", views.results_index, name="results_index"),
+    path("ket-qua/dot/<int:round_id>/", views.round_results_page, name="round_results"),
+    path(
+        "bang-xep-hang-tam-thoi/dot/<int:round_id>/",
+        views.provisional_board_page,
+        name="provisional_board",
+    ),
 ]

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,8 +40,12 @@ from .selectors import (
     participation_overall,
     participation_refreshed_at,
     participation_rows,
+    provisional_board,
     report_unit_ids,
     round_ranking_rows,
+    round_results,
+    round_winners,
+    rounds_published,
     unit_people_rows,
     user_is_organiser,
     user_sees_personal_data,
@@ -406,3 +412,37 @@ def banner(request, code: str, kind: str):
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="banner-{kind}-{unit.code}.png"'
     return response
+
+
+RESULTS_PER_PAGE = 50
+
+
+def results_index(request):
+    return render(request, "leaderboard/results_index.html", {"rounds": rounds_published()})
+
+
+def round_results_page(request, round_id: int):
+    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if round.state != Round.State.PUBLISHED or round.is_practice:
+        # Before publication nothing of the ranking is public.
+        return render(request, "leaderboard/not_published.html", {"round": round}, status=404)
+    page = Paginator(round_results(round=round), RESULTS_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "leaderboard/round_results.html",
+        {"round": round, "winners": round_winners(round=round), "page": page},
+    )
+
+
+def provisional_board_page(request, round_id: int):
+    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    is_open = not round.is_practice and round.is_open_at(timezone.now())
+    board = provisional_board(round_id=round.pk) if is_open else None
+    return render(
+        request,
+        "leaderboard/provisional_board.html",
+        {"round": round, "is_open": is_open, "board": board},
+        status=200 if is_open else 404,
+    )

@@ -119,6 +119,11 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
     return context
 
 
+def attempt_save_contexts_forget(*, attempt_ids: Iterable[int]) -> None:
+    """Drop cached save contexts after their deadline changed (a round closed early)."""
+    cache.delete_many([_attempt_context_key(attempt_id) for attempt_id in attempt_ids])
+
+
 def attempt_in_progress(*, participant: Participant, round: Round) -> Attempt | None:
     return Attempt.objects.filter(
         participant=participant, round=round, state=Attempt.State.IN_PROGRESS

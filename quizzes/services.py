@@ -5,6 +5,7 @@ participant and round; submit locks the attempt and its answer rows; a save is o
 UPDATE that a finished attempt's answers no longer match (their `is_correct` is set).
 """
 
+import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,17 +18,19 @@ from django.utils.translation import gettext_lazy
 
 from participants.models import Participant
 from participants.selectors import participant_missing_fields
-from rounds.models import Disqualification, Round
+from rounds.models import Contest, Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, Question
 from .selectors import (
     attempt_save_context,
+    attempt_save_contexts_forget,
     choice_ids_from_tokens,
     question_contents,
     round_question_pool,
 )
 
 _random = random.SystemRandom()
+logger = logging.getLogger(__name__)
 
 PREDICTION_MAX = 10_000_000
 _PREDICTION_MESSAGE = gettext_lazy("Số dự đoán phải là số nguyên từ 0 đến 10.000.000.")
@@ -332,8 +335,9 @@ def attempt_finalize(
     counting the answers saved until then."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Locking the answer rows (and, through the join, the attempt) waits for saves in
-        # flight; a save that comes after sees `is_correct` set and matches nothing.
+        # One statement locks the answer rows and, through the join, the attempt: saves in
+        # flight finish first, and a save that comes after sees `is_correct` set and matches
+        # nothing. Every finaliser (submit, sweep, close now) locks the same way.
         rows_query = AttemptAnswer.objects.select_for_update(of=("self", "attempt")).filter(
             attempt_id=attempt_id
         )
@@ -342,15 +346,19 @@ def attempt_finalize(
         rows = list(
             rows_query.select_related("attempt", "attempt__round__contest").order_by("position")
         )
-        if not rows:
-            attempt = Attempt.objects.filter(pk=attempt_id)
+        if rows:
+            attempt = rows[0].attempt
+        else:  # an attempt without answer rows: lock it alone
+            attempt_query = (
+                Attempt.objects.select_for_update(of=("self",))
+                .select_related("round__contest")
+                .filter(pk=attempt_id)
+            )
             if participant_id is not None:
-                attempt = attempt.filter(participant_id=participant_id)
-            attempt = attempt.first()
+                attempt_query = attempt_query.filter(participant_id=participant_id)
+            attempt = attempt_query.first()
             if attempt is None:
                 raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
-            return attempt
-        attempt = rows[0].attempt
         if attempt.is_finished:
             return attempt
         grace = attempt.round.contest.grace
@@ -370,9 +378,10 @@ def attempt_finalize(
         correct_ids = [
             row.id for row in rows if set(row.selected) == contents[row.question_id].correct_ids
         ]
-        AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
-            is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
-        )
+        if rows:
+            AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
+                is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
+            )
         attempt.state = state
         attempt.submitted_at = submitted_at
         attempt.score = len(correct_ids)
@@ -405,18 +414,62 @@ def attempt_submit(
     )
 
 
-def attempts_finalize_overdue(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """Auto-submit attempts past `deadline + grace` (the sweep). Returns how many."""
+def attempts_finalize_overdue(
+    *, now: datetime | None = None, round_id: int | None = None, batch_size: int = 1000
+) -> int:
+    """Auto-submit every attempt past `deadline + grace` (the sweep), each with
+    `submitted_at = deadline`; optionally only those of one round. Works through all of them in
+    batches, so it catches up after downtime. Returns how many it submitted."""
     now = now or timezone.now()
-    overdue = (
-        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now)
-        .select_related("round__contest")
-        .only("id", "deadline", "round__contest__grace_seconds")
-        .order_by("deadline")[:limit]
-    )
     finalized = 0
-    for attempt in overdue:
-        if now >= attempt.deadline + attempt.round.contest.grace:
-            attempt_finalize(attempt_id=attempt.pk, now=now)
-            finalized += 1
+    # Grace is a contest setting: one query per contest that has attempts in progress.
+    contests = Contest.objects.filter(
+        rounds__attempts__state=Attempt.State.IN_PROGRESS,
+        rounds__attempts__deadline__lt=now,
+    ).distinct()
+    if round_id is not None:
+        contests = contests.filter(rounds__id=round_id)
+    for contest in contests:
+        overdue = Attempt.objects.filter(
+            state=Attempt.State.IN_PROGRESS,
+            round__contest=contest,
+            deadline__lte=now - contest.grace,
+        )
+        if round_id is not None:
+            overdue = overdue.filter(round_id=round_id)
+        last_id = 0
+        while True:
+            batch = list(
+                overdue.filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if not batch:
+                break
+            for attempt_id in batch:
+                try:
+                    attempt_finalize(attempt_id=attempt_id, now=now)
+                except Exception:
+                    # One broken attempt must not hold back the others (nor the ranking);
+                    # it stays in progress and the next sweep tries again.
+                    logger.exception("auto-submitting attempt %s failed", attempt_id)
+                    continue
+                finalized += 1
+            last_id = batch[-1]
     return finalized
+
+
+def attempts_deadline_cut(*, round_id: int, moment: datetime) -> int:
+    """When an organiser closes a round early, no attempt in progress may run past that moment:
+    their deadline becomes `moment` (the database guard of every save reads it)."""
+    with transaction.atomic():
+        cut = Attempt.objects.select_for_update().filter(
+            round_id=round_id,
+            state=Attempt.State.IN_PROGRESS,
+            deadline__gt=moment,
+            started_at__lt=moment,
+        )
+        attempt_ids = list(cut.values_list("id", flat=True))
+        Attempt.objects.filter(id__in=attempt_ids).update(deadline=moment)
+    attempt_save_contexts_forget(attempt_ids=attempt_ids)
+    return len(attempt_ids)

@@ -56,6 +56,42 @@ def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
     return _("Đã đóng %(delta)s trước") % {"delta": duration_label(seconds=delta)}
 
 
+def rounds_due_for_closing(*, now: datetime | None = None) -> QuerySet[Round]:
+    """Rounds whose window has ended but are still marked scheduled or open."""
+    now = now or timezone.now()
+    return Round.objects.filter(
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN], ends_at__lte=now
+    ).order_by("ends_at", "id")
+
+
+def rounds_due_for_ranking(*, now: datetime | None = None) -> list[Round]:
+    """Rounds (not practice) whose window has ended, not yet ranked, and whose last attempt can
+    no longer be saved (`ends_at + grace` has passed)."""
+    now = now or timezone.now()
+    candidates = (
+        Round.objects.filter(
+            is_practice=False,
+            state__in=[Round.State.SCHEDULED, Round.State.OPEN, Round.State.CLOSED],
+            ends_at__lte=now,
+        )
+        .select_related("contest")
+        .order_by("ends_at", "id")
+    )
+    return [round for round in candidates if round.ends_at + round.contest.grace <= now]
+
+
+def round_grace_ends_next(*, now: datetime | None = None) -> datetime | None:
+    """The earliest moment a closed round's grace ends, for rounds still in their grace."""
+    now = now or timezone.now()
+    ends = [
+        round.ends_at + round.contest.grace
+        for round in Round.objects.filter(
+            state=Round.State.CLOSED, is_practice=False, ends_at__lte=now
+        ).select_related("contest")
+    ]
+    return min((moment for moment in ends if moment > now), default=None)
+
+
 # The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
 LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"
 

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from participants.models import Participant, Unit, User
-from quizzes.models import Attempt, Choice, Difficulty, Question, Topic
+from quizzes.models import Choice, Difficulty, Question, Topic
 from rounds.models import Contest, PrizeTier, Round
 
 
@@ -109,20 +109,30 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
 
 class FinishedAttemptFactory(factory.django.DjangoModelFactory):
-    """A submitted attempt; its answers (and score) are added by the test."""
+    """A submitted attempt with its result set directly (ranking tests need no answer rows)."""
 
     class Meta:
-        model = Attempt
+        model = "quizzes.Attempt"
 
     participant = factory.SubFactory(ParticipantFactory)
     round = factory.SubFactory(RoundFactory)
     number = 1
-    state = Attempt.State.SUBMITTED
-    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=30))
+    state = "submitted"
+    started_at = factory.LazyAttribute(lambda o: o.round.starts_at + dt.timedelta(hours=1))
     deadline = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(minutes=20))
     submitted_at = factory.LazyAttribute(
         lambda o: o.started_at + dt.timedelta(milliseconds=o.duration_ms)
     )
+    question_count = 5
+    score = 5
+    duration_ms = 300_000
+    prediction = None
+
+
+class AnsweredLaterAttemptFactory(FinishedAttemptFactory):
+    """A submitted attempt whose answers (and score) the test adds itself."""
+
+    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=30))
     duration_ms = 60_000
     question_count = 0
     score = 0

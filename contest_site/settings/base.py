@@ -1,6 +1,6 @@
 """Settings for every environment, read from environment variables (see .env.example).
 
-With nothing set the app runs on SQLite, an in-process cache and a filesystem Celery
+With nothing set the app runs on SQLite, a file cache in var/ and a filesystem Celery
 transport, so a newcomer needs no server. DATABASE_URL and REDIS_URL switch to
 PostgreSQL and Redis.
 """
@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -120,18 +121,28 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A file cache, not an in-process one: the web server must read what the Celery worker
+    # stores (the provisional boards, the time of the last sweep).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": 3600,
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_QUEUE_DIR = VAR_DIR / "celery-queue"
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "in"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "in"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # Broadcast (pidbox) exchanges; by default kombu writes them to ./control.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -140,7 +151,29 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Round tasks are idempotent: acknowledge after they ran, so a worker killed mid-task has the
+# message redelivered instead of lost. One message at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (ranking a round of 1,000,000 attempts) takes seconds; these are safety nets,
+# both well under the broker's visibility timeout above (documented in .env.example).
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 600))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 900))
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat: the sweep every minute (it also catches up after downtime), plus a tick at 00:00
+# local time when the rounds end, and the provisional boards of open rounds.
+CELERY_BEAT_SCHEDULE = {
+    "rounds-sweep-every-minute": {"task": "rounds.sweep", "schedule": 60.0},
+    "rounds-sweep-at-midnight": {
+        "task": "rounds.sweep",
+        "schedule": crontab(minute=0, hour=0),
+    },
+    "rounds-provisional-boards": {"task": "rounds.provisional_boards_refresh", "schedule": 60.0},
+}
 
 # Accounts: the phone number is the login (see participants.adapters).
 AUTH_USER_MODEL = "participants.User"

@@ -19,6 +19,9 @@ COUNTED_MODELS = [
     "quizzes.Topic",
     "quizzes.Question",
     "quizzes.Choice",
+    "quizzes.Attempt",
+    "leaderboard.RoundResult",
+    "leaderboard.Award",
 ]
 
 
@@ -60,3 +63,25 @@ def test_seed_demo_has_an_open_round_a_bank_and_a_unit_tree():
     root = Unit.objects.get(parent=None)
     kinds = set(root.children.values_list("kind", flat=True))
     assert {Unit.Kind.OFFICE, Unit.Kind.ATTACHED, Unit.Kind.UNION} <= kinds
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
+    from leaderboard.models import Award, RoundResult
+    from leaderboard.selectors import participant_round_results
+    from participants.demo import DEMO_PARTICIPANT_PHONE
+    from participants.models import Participant
+    from participants.phones import normalize_phone
+
+    call_command("seed_demo")
+    rounds = Round.objects.filter(contest__slug=THANH_HOA_SLUG).order_by("number")
+    assert [r.state for r in rounds] == [Round.State.PUBLISHED] * 4
+    for round in rounds:
+        results = RoundResult.objects.filter(round=round)
+        assert results.count() > 1000
+        assert results.filter(rank=1).exists()
+        assert round.prediction_actual == results.filter(score=20).count()
+        assert Award.objects.filter(round=round).count() >= 11
+    assert Participant.objects.values("unit").distinct().count() > 20
+    demo = Participant.objects.get(user__phone=normalize_phone(DEMO_PARTICIPANT_PHONE))
+    assert set(participant_round_results(participant=demo)) == {rounds[0].pk, rounds[1].pk}

@@ -15,8 +15,8 @@ from quizzes.bank import COLUMNS
 from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
 from rounds.models import Round
 from tests.factories import (
+    AnsweredLaterAttemptFactory,
     ContestFactory,
-    FinishedAttemptFactory,
     QuestionFactory,
     RoundFactory,
     TopicFactory,
@@ -154,7 +154,7 @@ def test_export_follows_the_changelist_filters_and_the_action(organiser_client):
 @pytest.fixture
 def used_question(db, question_bank):
     question = question_bank[0]
-    attempt = FinishedAttemptFactory(round=RoundFactory(state=Round.State.RANKED), score=1)
+    attempt = AnsweredLaterAttemptFactory(round=RoundFactory(state=Round.State.RANKED), score=1)
     choices = list(question.choices.all())
     AttemptAnswer.objects.create(
         attempt=attempt,

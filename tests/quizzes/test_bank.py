@@ -31,8 +31,8 @@ from quizzes.models import Attempt, AttemptAnswer, Choice, Difficulty, Question
 from quizzes.selectors import _question_cache_key, question_contents, question_rescore_preview
 from rounds.models import Round
 from tests.factories import (
+    AnsweredLaterAttemptFactory,
     ContestFactory,
-    FinishedAttemptFactory,
     QuestionFactory,
     RoundFactory,
     TopicFactory,
@@ -415,7 +415,7 @@ def _answer(attempt: Attempt, question: Question, letters: str, position: int) -
 @pytest.mark.django_db
 def test_a_used_question_cannot_be_deleted_but_can_be_deactivated(question_bank):
     used, unused = question_bank[0], question_bank[1]
-    attempt = FinishedAttemptFactory()
+    attempt = AnsweredLaterAttemptFactory()
     _answer(attempt, used, "A", 1)
 
     with pytest.raises(BankError) as error:
@@ -450,7 +450,7 @@ def test_an_edit_forgets_the_cached_content_and_reports_a_key_change_in_use(ques
     Choice.objects.filter(pk=choices[1].pk).update(is_correct=True)
     # Not drawn by any attempt yet: nothing to re-score.
     assert question_edit_record(question=question, previous_correct_ids=previous) is False
-    FinishedAttemptFactory().answers.create(
+    AnsweredLaterAttemptFactory().answers.create(
         question=question, position=1, choice_order=[], selected=[], is_correct=False
     )
     Choice.objects.filter(pk=choices[2].pk).update(is_correct=True)
@@ -469,17 +469,17 @@ def key_change(db, question_bank):
     ranked = RoundFactory(contest=contest, state=Round.State.RANKED)
     ranked_untouched = RoundFactory(contest=contest, state=Round.State.PUBLISHED)
     closed = RoundFactory(contest=contest, state=Round.State.CLOSED)
-    x1 = FinishedAttemptFactory(round=ranked)
+    x1 = AnsweredLaterAttemptFactory(round=ranked)
     _answer(x1, other, "A", 1)
     _answer(x1, q, "B", 2)
-    x2 = FinishedAttemptFactory(round=ranked)
+    x2 = AnsweredLaterAttemptFactory(round=ranked)
     _answer(x2, q, "A", 1)
     _answer(x2, other, "A", 2)
-    y1 = FinishedAttemptFactory(round=ranked_untouched)
+    y1 = AnsweredLaterAttemptFactory(round=ranked_untouched)
     _answer(y1, q, "C", 1)
-    z1 = FinishedAttemptFactory(round=closed)
+    z1 = AnsweredLaterAttemptFactory(round=closed)
     _answer(z1, q, "B", 1)
-    w = FinishedAttemptFactory(
+    w = AnsweredLaterAttemptFactory(
         round=closed,
         state=Attempt.State.IN_PROGRESS,
         submitted_at=None,

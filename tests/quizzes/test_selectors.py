@@ -9,12 +9,12 @@ from quizzes.bank import question_stats_export
 from quizzes.models import Attempt, AttemptAnswer, Question
 from quizzes.selectors import question_pool_counts, round_question_stats, stats_group_size
 from rounds.models import Round
-from tests.factories import FinishedAttemptFactory, QuestionFactory, RoundFactory, TopicFactory
+from tests.factories import AnsweredLaterAttemptFactory, QuestionFactory, RoundFactory, TopicFactory
 
 
 def _attempt(round, duration_ms, answers, state=Attempt.State.SUBMITTED):
     """A finished attempt with `answers` = [(question, "letters")], marked like the quiz does."""
-    attempt = FinishedAttemptFactory(round=round, duration_ms=duration_ms)
+    attempt = AnsweredLaterAttemptFactory(round=round, duration_ms=duration_ms)
     if state == Attempt.State.IN_PROGRESS:
         Attempt.objects.filter(pk=attempt.pk).update(
             state=state, submitted_at=None, score=None, duration_ms=None
