@@ -75,3 +75,11 @@ CACHES["default"].setdefault("OPTIONS", {}).update(
 # JSON lines on stdout, with the request id; Celery logs through the same handler.
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The client's address for allauth's per-IP rate limits: the last X-Forwarded-For entry added
+# by our nginx (1). Add one per proxy in front of it (a load balancer: 2). With 0, every
+# participant would share the proxy's address and one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 1))
+
+# Celery worker processes per worker container; each holds one database connection.
+CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY", 2))
