@@ -5,8 +5,8 @@ import logging
 import sys
 
 import pytest
-from django.test import override_settings
-from django.urls import reverse
+from django.test import Client, override_settings
+from django.urls import path, reverse
 
 from contest_site.request_logging import JsonFormatter, RequestIdFilter, request_id_current
 
@@ -84,3 +84,29 @@ def test_json_lines_hold_the_id_and_the_traceback():
     assert entry["status_code"] == 500
     assert "ValueError: đáp án không hợp lệ" in entry["exception"]
     assert entry["time"].endswith("+00:00")
+
+
+def _failing_view(request):
+    raise RuntimeError("lỗi không lường trước")
+
+
+urlpatterns = [path("loi/", _failing_view)]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_an_unhandled_error_is_logged_with_the_request_id_and_traceback(caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/loi/", headers={"X-Request-ID": "req-500-abcdef"})
+
+    assert response.status_code == 500
+    errors = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert errors[0].request_id == "req-500-abcdef"
+    entry = json.loads(JsonFormatter().format(errors[0]))
+    assert entry["request_id"] == "req-500-abcdef"
+    assert entry["status_code"] == 500
+    assert entry["path"] == "/loi/"
+    assert "RuntimeError: lỗi không lường trước" in entry["exception"]
