@@ -52,6 +52,10 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
     "/dev/shm" if os.path.isdir("/dev/shm") else None
 )
 
+# No gunicornc control socket (gunicorn 25+): containers are managed by compose, and the
+# unprivileged user's home in the image is read-only.
+control_socket_disable = True
+
 # Logs on stdout/stderr, the access log as JSON lines with the proxy's request id.
 accesslog = "-"
 errorlog = "-"
@@ -61,3 +65,30 @@ access_log_format = (
     '"remote": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'
 )
+# gunicorn's own messages as JSON lines too (like Django's); access lines are already JSON.
+# Not propagated to the root logger, which Django configures: each line is written once.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "contest_site.request_logging.JsonFormatter"},
+        "raw": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "raw",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "root": {"level": "INFO", "handlers": ["error"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+    },
+}
