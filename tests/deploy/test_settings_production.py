@@ -110,3 +110,25 @@ def test_debug_cannot_be_switched_on_from_the_environment():
     result = _run("from django.conf import settings; print(settings.DEBUG)", DEBUG="true")
 
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_except_the_health_check():
+    from django.db import connection
+
+    server = _environment()["DATABASE_URL"].rsplit("/", 1)[0]
+    migrated = f"{server}/{connection.settings_dict['NAME']}"
+    result = _run(
+        "from django.test import Client; c = Client(HTTP_HOST='thitructuyen.example.gov.vn');"
+        "home = c.get('/'); health = c.get('/healthz');"
+        "secure = c.get('/healthz', headers={'X-Forwarded-Proto': 'https'});"
+        "print(home.status_code, home['Location'], health.status_code, secure.status_code,"
+        "secure.has_header('Strict-Transport-Security'))",
+        DATABASE_URL=migrated,
+    )
+
+    assert result.returncode == 0, result.stderr
+    home, location, health, secure, hsts = result.stdout.split()
+    assert (home, location) == ("301", "https://thitructuyen.example.gov.vn/")
+    assert health == "200"
+    assert (secure, hsts) == ("200", "True")
