@@ -317,3 +317,20 @@ def test_the_documented_example_passes_check_deploy(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+# --- CI --------------------------------------------------------------------------------------
+
+
+def test_ci_runs_the_production_smoke_test_after_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+
+    assert ci.index("make test") < ci.index("make deploy-smoke")
+    assert re.search(
+        r"^deploy-smoke:.*\n\tPY=\$\(PY\) bash scripts/deploy_smoke.sh$", makefile, re.M
+    )
+    smoke = (ROOT / "scripts" / "deploy_smoke.sh").read_text()
+    assert "set -euo pipefail" in smoke
+    assert "check --deploy --fail-level WARNING" in smoke
+    assert "-m gunicorn -c deploy/gunicorn.conf.py contest_site.wsgi:application" in smoke
