@@ -123,8 +123,9 @@ def sweep_last_at() -> datetime | None:
 
 
 def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
-    """Each ranked round's stored state, the phase the clock gives, and whether the lifecycle
-    is behind (the round ended more than HEALTH_LAG_ALERT ago and is still not ranked)."""
+    """For each round of the contest (practice rounds aside): its stored state, the phase the
+    clock gives, and whether the lifecycle is behind (the round ended more than
+    HEALTH_LAG_ALERT ago and is still not ranked)."""
     return [
         {
             "number": round.number,
