@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from tests.factories import ContestFactory, UnitFactory, UserFactory
@@ -71,6 +72,15 @@ def _admin_login(page, live_server):
 
 
 def test_admin_scripts_run_under_the_policy(page, live_server):
+    try:
+        _admin_scripts_run(page, live_server)
+    finally:
+        # Under Playwright's event loop Django keys connections by context: the test body
+        # opened its own, which must be closed or the test database cannot be dropped.
+        connections.close_all()
+
+
+def _admin_scripts_run(page, live_server):
     contest = ContestFactory()
     UnitFactory.create_batch(3)
     _admin_login(page, live_server)
