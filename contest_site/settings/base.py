@@ -225,7 +225,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": os.environ.get("LOG_FORMAT", "plain"),
+            "formatter": os.environ.get("LOG_FORMAT") or "plain",
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
