@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contest
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run test lint format migrations-check install clean
+.PHONY: run test lint format migrations-check install clean deploy-smoke
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ migrations-check: install
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
+
+# Production settings pass check --deploy; gunicorn with them serves /healthz (CI runs this).
+deploy-smoke: install
+	PY=$(PY) bash scripts/deploy_smoke.sh

@@ -1,10 +1,19 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from participants.selectors import UNIT_QUERY_PARAMETER
 from participants.services import signup_unit_remember
 
-from .selectors import contest_current, contest_rounds, round_countdown, round_timing_label
+from .selectors import (
+    contest_current,
+    contest_rounds,
+    health_report,
+    round_countdown,
+    round_timing_label,
+)
 
 
 def home(request):
@@ -39,3 +48,13 @@ def home(request):
             "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
         },
     )
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitoring: 200 while the database answers (even with the cache
+    or broker down: "degraded"), 503 when it does not."""
+    report = health_report()
+    status = 503 if report["status"] == "down" else 200
+    return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})
