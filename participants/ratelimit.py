@@ -9,8 +9,10 @@ import functools
 import time
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -47,8 +49,12 @@ def rate_limit_consume(*, scope: str, identity: str, limit: Limit) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind the reverse proxy REMOTE_ADDR is set from X-Forwarded-For by the proxy config.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The visitor's address as allauth sees it: behind the reverse proxy, from
+    X-Forwarded-For with ALLAUTH_TRUSTED_PROXY_COUNT, so our limits and allauth's agree."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):  # no usable address: never a 500
+        return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def request_allowed(request: HttpRequest, *, scope: str) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from participants.ratelimit import client_ip
 from participants.selectors import participant_of
 from rounds.models import Round
 
@@ -50,10 +51,6 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": str(message), "code": code}, status=status)
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @require_POST
 @login_required
 def attempt_start_view(request, round_id: int):
@@ -71,7 +68,7 @@ def attempt_start_view(request, round_id: int):
             participant=participant,
             round=round,
             session_key=request.session.session_key or "",
-            client_ip=_client_ip(request),
+            client_ip=client_ip(request),
         )
     except AttemptError as error:
         return _refusal(request, error)

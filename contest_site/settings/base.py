@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=0),
     },
     "rounds-provisional-boards": {"task": "rounds.provisional_boards_refresh", "schedule": 60.0},
+    # Units' participation figures (reports, dashboards, boards) are read from stored tables.
+    "participation-statistics": {
+        "task": "leaderboard.participation_refresh",
+        "schedule": float(os.environ.get("PARTICIPATION_REFRESH_SECONDS", 300)),
+    },
 }
 
 # Accounts: the phone number is the login (see participants.adapters).

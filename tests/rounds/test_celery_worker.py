@@ -90,7 +90,8 @@ def test_a_real_worker_runs_the_sweep_end_to_end(worker):
         deadline=round.ends_at,
         question_count=5,
     )
-    producer = Celery("contest-test-producer", broker=BROKER_URL)
+    # Not the current app: later tests send tasks through the project's own app.
+    producer = Celery("contest-test-producer", broker=BROKER_URL, set_as_current=False)
     producer.send_task("rounds.sweep")
 
     def ranked() -> bool:
