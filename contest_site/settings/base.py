@@ -56,10 +56,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "contest_site.request_logging.RequestIdMiddleware",
+    # Compresses HTML and JSON (first, so that it runs last on the response); Django's
+    # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -270,6 +273,10 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# dd/mm/yyyy and 24-hour times in both languages; Vietnamese number separators (contest_site/formats).
+FORMAT_MODULE_PATH = ["contest_site.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -14,3 +14,13 @@ def duration_ms(value) -> str:
     if minutes:
         return _("%(m)d phút %(s)02d,%(ms)03d giây") % {"m": minutes, "s": seconds, "ms": ms}
     return _("%(s)d,%(ms)03d giây") % {"s": seconds, "ms": ms}
+
+
+@register.filter
+def clock_ms(value) -> str:
+    """The countdown as the quiz page first shows it, before its script runs: 905_400 → '15:06'
+    (whole seconds rounded up, as the script does)."""
+    if value is None:
+        return ""
+    total = -(-int(value) // 1000)
+    return f"{total // 60:02d}:{total % 60:02d}"

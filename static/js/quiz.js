@@ -33,6 +33,28 @@
     remainingNode.textContent = pad(minutes) + ":" + pad(total % 60);
     remainingNode.dataset.remainingMs = String(Math.round(remainingMs()));
     if (total <= 60) { remainingNode.parentNode.classList.add("urgent"); }
+    announce(total);
+  }
+
+  // Screen readers hear the time left every 5 minutes, then at 2 and 1 minute, 30 and 10
+  // seconds — not every tick of the visible clock (which is role="timer", not live).
+  var announceNode = document.getElementById("quiz-announce");
+  var ANNOUNCE_SECONDS = [120, 60, 30, 10];
+  var lastAnnounced = null;
+  function announceMark(total) {
+    if (total <= 0) { return null; }
+    if (total > 300) { return total % 300 === 0 ? total : null; }
+    if (total % 300 === 0 || ANNOUNCE_SECONDS.indexOf(total) !== -1) { return total; }
+    return null;
+  }
+  function announce(total) {
+    if (!announceNode) { return; }
+    var mark = lastAnnounced === null ? total : announceMark(total);
+    if (mark === null || mark === lastAnnounced) { return; }
+    lastAnnounced = mark;
+    var text = mark >= 60 ? texts.leftMinutes.replace("%(n)s", String(Math.ceil(mark / 60)))
+      : texts.leftSeconds.replace("%(n)s", String(mark));
+    announceNode.textContent = text;
   }
 
   function setState(node, state, text) {
