@@ -77,3 +77,5 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
                 "password2": _("Nhập lại mật khẩu mới"),
             },
         )
+        # allauth's English "Forgot your password?" link (the profile links the reset page).
+        self.fields["oldpassword"].help_text = ""
