@@ -52,9 +52,10 @@
     var mark = lastAnnounced === null ? total : announceMark(total);
     if (mark === null || mark === lastAnnounced) { return; }
     lastAnnounced = mark;
-    var text = mark >= 60 ? texts.leftMinutes.replace("%(n)s", String(Math.ceil(mark / 60)))
-      : texts.leftSeconds.replace("%(n)s", String(mark));
-    announceNode.textContent = text;
+    // On load the time left is rarely a round number: say the nearest minute.
+    announceNode.textContent = mark >= 60
+      ? texts.leftMinutes.replace("{n}", String(Math.round(mark / 60)))
+      : texts.leftSeconds.replace("{n}", String(mark));
   }
 
   function setState(node, state, text) {
