@@ -197,3 +197,16 @@ def test_the_switch_turns_the_site_english_and_back(client, db):
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(client, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert '<html lang="vi"' in client.get(reverse("content:rules")).content.decode()
+
+
+def test_numbers_read_by_scripts_and_forms_are_not_localized(client, attempt_in_progress):
+    """USE_THOUSAND_SEPARATOR would print 2419200 as "2.419.200", which parseInt reads as 2:
+    the home countdown then reloads the page every two seconds."""
+    client.force_login(attempt_in_progress.participant.user)
+    home = client.get("/").content.decode()
+    seconds = re.findall(r'data-countdown-seconds="([^"]*)"', home)
+    assert seconds and all(value.isdigit() for value in seconds)
+    assert max(int(value) for value in seconds) > 1000
+    quiz = client.get(reverse("quizzes:attempt", args=[attempt_in_progress.pk])).content.decode()
+    remaining = re.search(r'data-remaining-ms="([^"]*)"', quiz).group(1)
+    assert remaining.isdigit() and int(remaining) > 1000

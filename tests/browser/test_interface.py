@@ -4,14 +4,18 @@ targets at least 44 px, nothing is requested from another origin, and the home, 
 pages each transfer at most 150 KB on a first load. Screenshots at 360 and 1280 px go to
 tests/browser/screenshots/ (the README's come from there)."""
 
+import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
+from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -269,6 +273,7 @@ def test_home_quiz_and_result_pages_are_light(open_checker):
     html = page.request.get(page.url, headers={"Accept-Encoding": "gzip"})
     assert html.headers.get("content-encoding") == "gzip"
     assert checker.third_party() == []
+    print("first-load bytes:", weights)
     assert all(0 < size <= PAGE_BUDGET_BYTES for size in weights.values()), weights
 
 
@@ -276,7 +281,7 @@ def test_organiser_dashboard_screenshot(open_checker):
     checker = open_checker(DESKTOP)
     checker.login(DEMO_ORGANISER_PHONE)
     checker.page.goto("/bang-dieu-khien/")
-    checker.page.wait_for_function("document.documentElement.dataset.chartsDrawn === '4'")
+    checker.page.wait_for_function("() => document.documentElement.dataset.chartsDrawn === '4'")
     SCREENSHOTS.mkdir(exist_ok=True)
     checker.page.screenshot(path=str(SCREENSHOTS / "dashboard-1280.png"), full_page=False)
     assert checker.third_party() == []
@@ -294,7 +299,47 @@ def test_language_switch_keeps_the_page_and_english_stays_chosen(open_checker):
     expect(page.locator("h1")).to_have_text("Contest rules")
     problems = checker.check("rules-en", screenshot=True)
     page.goto("/")
-    expect(page.locator("button[name=language][value=vi]")).to_have_text("Tiếng Việt")
+    back = page.locator("button[name=language][value=vi]")
+    assert unicodedata.normalize("NFC", back.text_content().strip()) == "Tiếng Việt"
     page.click("button[name=language][value=vi]")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     assert problems == [], "\n".join(problems)
+
+
+RECORD_ANNOUNCEMENTS = """
+() => {
+  window.__announced = [];
+  const node = document.getElementById("quiz-announce");
+  new MutationObserver(() => window.__announced.push(node.textContent))
+    .observe(node, {childList: true, characterData: true, subtree: true});
+}
+"""
+
+
+def test_countdown_is_announced_at_intervals_not_every_second(page, transactional_db):
+    """The visible clock is a role=timer (not live); a polite live region speaks the time left
+    on load, then at the minute marks and in the last minute — not each second."""
+    try:
+        QuestionFactory.create_batch(6)
+        participant = ParticipantFactory()
+        RoundFactory(ends_at=timezone.now() + dt.timedelta(seconds=64))
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", "0" + participant.user.phone[3:])
+        page.fill("input[name=password]", "mat-khau-an-toan-2024")
+        page.click("main button[type=submit]")
+        page.goto("/")
+        page.click("button:has-text('Vào thi')")
+        timer = page.locator(".quiz-timer")
+        expect(timer).to_have_attribute("role", "timer")
+        assert timer.get_attribute("aria-live") is None
+        live = page.locator("#quiz-announce")
+        expect(live).to_have_attribute("aria-live", "polite")
+        expect(live).to_have_text("Còn 1 phút làm bài.")  # on load, about 62 s left
+        page.evaluate(RECORD_ANNOUNCEMENTS)
+        # The 60-second mark comes within a few seconds; nothing more for the next seconds.
+        page.wait_for_function("() => window.__announced.length > 0", timeout=10_000)
+        page.wait_for_timeout(4000)
+        assert page.evaluate("window.__announced") == ["Còn 1 phút làm bài."]
+        assert page.locator("#quiz-remaining").text_content().startswith("00:5")
+    finally:
+        connections.close_all()

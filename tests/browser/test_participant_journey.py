@@ -122,7 +122,7 @@ def test_the_page_submits_by_itself_at_zero(page, transactional_db):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "0" + participant.user.phone[3:])
     page.fill("input[name=password]", "mat-khau-an-toan-2024")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.goto("/")
     page.click("button:has-text('Vào thi')")
     expect(page.locator(".messages")).to_contain_text("ngắn hơn")
