@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
+from rounds.demo import THANH_HOA_SLUG
 from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -154,7 +155,7 @@ class PageChecker:
         self.errors.clear()
         if screenshot:
             SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
         return problems
 
     def visit(self, path: str, name: str, **kwargs) -> list[str]:
@@ -280,7 +281,7 @@ def test_home_quiz_and_result_pages_are_light(open_checker):
 def test_organiser_dashboard_screenshot(open_checker):
     checker = open_checker(DESKTOP)
     checker.login(DEMO_ORGANISER_PHONE)
-    checker.page.goto("/bang-dieu-khien/")
+    checker.page.goto(f"/bang-dieu-khien/?cuoc_thi={THANH_HOA_SLUG}")
     checker.page.wait_for_function("() => document.documentElement.dataset.chartsDrawn === '4'")
     SCREENSHOTS.mkdir(exist_ok=True)
     checker.page.screenshot(path=str(SCREENSHOTS / "dashboard-1280.png"), full_page=False)
