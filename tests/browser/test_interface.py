@@ -5,6 +5,7 @@ pages each transfer at most 150 KB on a first load. Screenshots at 360 and 1280 
 tests/browser/screenshots/ (the README's come from there)."""
 
 import datetime as dt
+import re
 import unicodedata
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
+from quizzes.models import Attempt
 from rounds.demo import THANH_HOA_SLUG
 from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory
 
@@ -343,4 +345,41 @@ def test_countdown_is_announced_at_intervals_not_every_second(page, transactiona
         assert page.evaluate("window.__announced") == ["Còn 1 phút làm bài."]
         assert page.locator("#quiz-remaining").text_content().startswith("00:5")
     finally:
+        connections.close_all()
+
+
+def test_without_javascript_the_forms_still_work(browser, live_server, transactional_db):
+    """JavaScript that never arrives (slow mobile data): sign in, start, answer and submit are
+    plain form posts, and the answers reach the result."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=False, locale="vi-VN"
+    )
+    try:
+        QuestionFactory.create_batch(6)
+        participant = ParticipantFactory()
+        round = RoundFactory()
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        page.fill("input[name=login]", "0" + participant.user.phone[3:])
+        page.fill("input[name=password]", "mat-khau-an-toan-2024")
+        page.click("main button[type=submit]")
+        page.goto("/")
+        assert page.locator("#tool-contrast").is_hidden()  # toggles need the script
+        page.click("button:has-text('Vào thi')")
+        expect(page.locator("noscript")).to_have_count(1)
+        expect(page.locator("#quiz-remaining")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        questions = page.locator("li.question[data-question]")
+        count = questions.count()
+        for index in range(count):
+            questions.nth(index).locator("label.option").first.click()
+        page.fill("input[name=prediction]", "12")
+        page.click("#quiz-submit")
+        expect(page.locator("h1")).to_have_text("Kết quả bài thi")
+        attempt = Attempt.objects.get(participant=participant, round=round)
+        assert attempt.is_finished and attempt.prediction == 12
+        assert attempt.answers.exclude(selected=[]).count() == count == 5
+    finally:
+        context.close()
         connections.close_all()
