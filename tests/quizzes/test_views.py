@@ -208,7 +208,8 @@ def test_form_submit_without_javascript_saves_and_scores(player, attempt_in_prog
     assert attempt_in_progress.state == Attempt.State.SUBMITTED
     assert attempt_in_progress.score == 2 and attempt_in_progress.prediction == 1250
     page = player.get(response.url).content.decode()
-    assert f"2/{attempt_in_progress.question_count}" in page and "1250" in page
+    # Vietnamese thousands separator (contest_site/formats/vi).
+    assert f"2/{attempt_in_progress.question_count}" in page and "1.250" in page
 
 
 def test_form_submit_with_a_forged_option_is_refused(player, attempt_in_progress):
