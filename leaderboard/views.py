@@ -15,18 +15,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from content.selectors import announcements_latest
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
+    UNIT_QUERY_PARAMETER,
     participant_of,
     unit_by_code,
     unit_descendant_ids,
     unit_link_url,
     unit_link_visits_total,
 )
-from participants.services import audit_log_record
+from participants.services import audit_log_record, signup_unit_remember
 from participants.spreadsheets import EXPORT_FORMATS, export_response
 from rounds.models import Contest, Round
-from rounds.selectors import contest_current, contest_rounds
+from rounds.selectors import (
+    contest_current,
+    contest_rounds,
+    round_countdown,
+    round_timing_label,
+)
 
 from .models import Certificate
 from .selectors import (
@@ -41,6 +48,7 @@ from .selectors import (
     certificate_pdf,
     collective_export_rows,
     collective_ranking,
+    contest_home,
     dashboard_data,
     participation_export_rows,
     participation_overall,
@@ -521,4 +529,44 @@ def certificate_verify(request, code: str):
         request,
         "leaderboard/certificate_verify.html",
         {"code": code, "certificate": certificate, "facts": facts},
+    )
+
+
+# --- The home page (`rounds:home`) -----------------------------------------------------------
+
+
+def home(request):
+    """The contest, its schedule with countdowns, the latest announcements, the live totals
+    from the stored statistics and the practice round. Three queries for a visitor."""
+    code = request.GET.get(UNIT_QUERY_PARAMETER)
+    if code:
+        signup_unit_remember(session=request.session, code=code)
+    now = timezone.now()
+    contest = contest_home(now=now)
+    rounds = []
+    open_round = None
+    if contest is not None:
+        for round in contest_rounds(contest=contest):
+            phase = round.phase_at(now)
+            if phase == round.State.OPEN and open_round is None:
+                open_round = round
+            rounds.append(
+                {
+                    "round": round,
+                    "phase": phase,
+                    "phase_label": round.get_phase_display(),
+                    "timing": round_timing_label(round=round, now=now),
+                    "countdown": round_countdown(round=round, now=now),
+                }
+            )
+    return render(
+        request,
+        "rounds/home.html",
+        {
+            "contest": contest,
+            "rounds": rounds,
+            "open_round": open_round,
+            "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
+            "announcements": announcements_latest(contest=contest) if contest else [],
+        },
     )
