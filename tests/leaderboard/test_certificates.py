@@ -128,6 +128,8 @@ def test_a_participation_certificate_prints_the_score(client, published_round):
     refused = client.get(reverse("leaderboard:certificate_mine", args=[round.pk, "dat-giai"]))
     assert refused.status_code == 404
     assert "chưa đủ điều kiện" in refused.content.decode()
+    unknown_kind = client.get(f"/chung-nhan/dot/{round.pk}/bang-khen.pdf")
+    assert unknown_kind.status_code == 404
 
 
 @pytest.mark.parametrize("code", ["khong-ton-tai", "A" * 22, "x" * 41])
@@ -252,3 +254,31 @@ def test_the_admin_publish_action_drafts_the_announcement(client, published_roun
     assert reverse("admin:content_announcement_change", args=[draft.pk]) in (
         response.content.decode()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_downloads_issue_one_certificate(published_round):
+    import threading
+
+    from django.db import connection
+
+    winner, round = published_round["winner"], published_round["round"]
+    barrier = threading.Barrier(6)
+    codes = []
+
+    def download():
+        barrier.wait()
+        try:
+            codes.append(
+                certificate_issue(participant=winner, round=round, kind=Certificate.Kind.PRIZE).code
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=download) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(codes) == 6 and len(set(codes)) == 1
+    assert Certificate.objects.filter(participant=winner).count() == 1

@@ -79,6 +79,7 @@ def test_quiz_page_result_and_history_are_labelled_and_answers_shown_at_once(
 
     history = client.get(reverse("quizzes:history")).content.decode()
     assert "badge-practice" in history and "không tính xếp hạng" in history
+    assert "được tính" not in history
 
 
 def test_an_open_official_round_still_hides_the_answers(client, participant, open_round):
