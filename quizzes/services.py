@@ -109,7 +109,8 @@ def attempt_start(
         attempt_finalize(attempt_id=in_progress.pk, now=now)
 
     next_number = max((a.number for a in existing), default=0) + 1
-    if next_number > contest.attempts_per_round:
+    # A practice round ("Thi thử") has no limit on attempts.
+    if not round.is_practice and next_number > contest.attempts_per_round:
         raise AttemptError(
             "attempts_used_up",
             _("Bạn đã dùng hết %(n)d lượt thi của đợt này.") % {"n": contest.attempts_per_round},
@@ -387,9 +388,10 @@ def attempt_finalize(
         attempt.score = len(correct_ids)
         attempt.duration_ms = (submitted_at - attempt.started_at) // timedelta(milliseconds=1)
         attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms", "prediction"])
-        Participant.objects.filter(
-            pk=attempt.participant_id, profile_locked_at__isnull=True
-        ).update(profile_locked_at=submitted_at)
+        if not attempt.round.is_practice:  # practising does not lock the profile
+            Participant.objects.filter(
+                pk=attempt.participant_id, profile_locked_at__isnull=True
+            ).update(profile_locked_at=submitted_at)
     return attempt
 
 
