@@ -69,6 +69,21 @@ def question_pool_draw(*, round: Round, count: int) -> list[int]:
     return drawn
 
 
+def _age_check(*, contest, participant: Participant, now: datetime) -> None:
+    """The contest's minimum age, on the day of the attempt (sign-up cannot know the contest)."""
+    if not contest.minimum_age or participant.date_of_birth is None:
+        return
+    today = timezone.localdate(now)
+    born = participant.date_of_birth
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < contest.minimum_age:
+        raise AttemptError(
+            "too_young",
+            _("Cuộc thi dành cho người từ %(age)d tuổi trở lên.") % {"age": contest.minimum_age},
+            403,
+        )
+
+
 def attempt_start(
     *,
     participant: Participant,
@@ -90,6 +105,7 @@ def attempt_start(
             % {"fields": ", ".join(missing)},
             409,
         )
+    _age_check(contest=contest, participant=participant, now=now)
     if Disqualification.objects.filter(contest_id=contest.pk, participant=participant).exists():
         raise AttemptError(
             "disqualified",
