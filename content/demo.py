@@ -39,6 +39,13 @@ dự đoán gần đúng hơn; rồi thời gian làm bài ít hơn; rồi thờ
 cao nhất (tối thiểu 50%; chỉ tiêu của tỉnh là 80%).</p>
 """
 
+DEMO_ANNOUNCEMENT_BODY = """
+<p>Bản dùng thử của nền tảng có một đợt thi đang mở và phần <strong>Thi thử</strong>: thi thử
+không giới hạn số lượt, xem ngay đáp án và giải thích sau khi nộp bài, không tính vào xếp hạng.</p>
+<p>Người dự thi tải giấy chứng nhận tham gia, chứng nhận đạt giải của các đợt đã công bố kết quả
+tại trang <em>Lịch sử thi</em>; mã QR trên giấy chứng nhận dẫn tới trang xác thực.</p>
+"""
+
 MATERIALS = [
     (
         "chuong-trinh-quoc-gia",
@@ -94,6 +101,17 @@ def demo_content_seed() -> None:
             "is_pinned": True,
             "is_published": True,
             "published_at": local_midnight(dt.date(2024, 9, 3)) + dt.timedelta(hours=8),
+        },
+    )
+    demo = Contest.objects.get(slug=DEMO_SLUG)
+    Announcement.objects.update_or_create(
+        slug="mo-thi-thu-va-dot-thi-thu-nghiem",
+        defaults={
+            "contest": demo,
+            "title": "Mở phần Thi thử và đợt thi thử nghiệm của bản dùng thử",
+            "body": DEMO_ANNOUNCEMENT_BODY,
+            "is_published": True,
+            "published_at": local_midnight(dt.date(2024, 8, 29)) + dt.timedelta(hours=8),
         },
     )
     for order, (topic_slug, slug, title, summary, body) in enumerate(MATERIALS, start=1):

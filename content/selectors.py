@@ -1,6 +1,6 @@
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from rounds.models import Contest
 
@@ -10,7 +10,9 @@ from .models import Announcement, ContestRules, StudyMaterial
 def announcements_published(*, contest: Contest | None = None) -> QuerySet[Announcement]:
     announcements = Announcement.objects.filter(is_published=True)
     if contest is not None:
-        announcements = announcements.filter(contest__in=[contest.pk, None])
+        # (Not `contest__in=[pk, None]`: an IN list drops None, so announcements for every
+        # contest would be lost.)
+        announcements = announcements.filter(Q(contest=contest) | Q(contest__isnull=True))
     return announcements.order_by("-is_pinned", "-published_at")
 
 

@@ -3,8 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from leaderboard.views import home
 from participants.ratelimit import rate_limited
 from participants.views import signup
+from rounds.urls import urlpatterns as rounds_urlpatterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,7 +23,9 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("content.urls")),
     path("", include("leaderboard.urls")),
-    path("", include("rounds.urls")),
+    # The home page reads rounds, content and leaderboard: its view is leaderboard's, under
+    # its historical name `rounds:home`.
+    path("", include(([path("", home, name="home"), *rounds_urlpatterns], "rounds"))),
 ]
 
 # Uploaded files (rules, materials, announcements) in development; the proxy serves them in

@@ -2,7 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -16,13 +19,17 @@ from rounds.services import (
     RoundStateError,
     disqualification_create,
     disqualification_delete,
-    round_publish,
     round_unpublish,
 )
 from rounds.tasks import round_close_now, round_rank_later
 
-from .models import Award, ParticipationStat, RoundResult
-from .services import round_rank_by_organiser
+from .models import Award, Certificate, ParticipationStat, RoundResult
+from .services import (
+    CertificateError,
+    round_prize_certificates_zip,
+    round_publish_and_announce,
+    round_rank_by_organiser,
+)
 
 
 @admin.register(RoundResult)
@@ -68,6 +75,23 @@ class AwardAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are issued on download; organisers look them up here (read-only)."""
+
+    list_display = ["code", "kind", "participant", "round", "issued_at"]
+    list_filter = ["kind", "round__contest", "round"]
+    search_fields = ["code", "participant__full_name"]
+    list_select_related = ["participant", "round", "round__contest"]
+    readonly_fields = ["participant", "round", "kind", "code", "issued_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ParticipationStat)
 class ParticipationStatAdmin(admin.ModelAdmin):
     """Read-only: the figures are recomputed by the leaderboard.participation_refresh task."""
@@ -107,6 +131,7 @@ class RoundLifecycleAdmin(RoundWithDrawRulesAdmin):
         "recompute_ranking",
         "publish_results",
         "unpublish_results",
+        "download_prize_certificates",
     ]
 
     def get_queryset(self, request):
@@ -182,11 +207,37 @@ class RoundLifecycleAdmin(RoundWithDrawRulesAdmin):
     def publish_results(self, request, queryset):
         for round in queryset:
             try:
-                round_publish(round_id=round.pk, actor=request.user)
+                announcement = round_publish_and_announce(round_id=round.pk, actor=request.user)
             except RoundStateError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue
-            self.message_user(request, _("%(name)s: đã công bố kết quả.") % {"name": round.name})
+            link = reverse("admin:content_announcement_change", args=[announcement.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("%(name)s: đã công bố kết quả.") % {"name": round.name},
+                    link,
+                    _("Sửa và đăng thông báo kết quả (bản nháp)")
+                    if not announcement.is_published
+                    else _("Xem thông báo kết quả"),
+                ),
+            )
+
+    @admin.action(
+        description=gettext_lazy("Tải chứng nhận đạt giải (tệp zip)"), permissions=["view"]
+    )
+    def download_prize_certificates(self, request, queryset):
+        try:
+            content = round_prize_certificates_zip(
+                round_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+            )
+        except CertificateError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="chung-nhan-dat-giai.zip"'
+        return response
 
     @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
     def unpublish_results(self, request, queryset):

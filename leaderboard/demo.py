@@ -24,10 +24,9 @@ from quizzes.demo import demo_questions_seed
 from quizzes.models import Attempt
 from rounds.demo import THANH_HOA_SLUG, demo_contests_seed
 from rounds.models import Round
-from rounds.services import round_publish
 
 from .demo_participation import demo_participation_seed
-from .services import round_rank
+from .services import round_publish_and_announce, round_rank
 
 SYNTHETIC_PHONE_PREFIX = "+84980"
 CITIZENS = 1900  # people of the province with no unit (the contest is open to everyone)
@@ -276,5 +275,5 @@ def demo_history_seed(*, now: dt.datetime | None = None) -> dict[str, int]:
             round_rank(round_id=round.pk, now=now)
             ranked += 1
         if round.state != Round.State.PUBLISHED:
-            round_publish(round_id=round.pk, actor=None, now=now)
+            round_publish_and_announce(round_id=round.pk, actor=None, now=now)
     return {"history_participants": len(participant_ids), "history_rounds_ranked": ranked}

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -202,3 +204,49 @@ class ScoreStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.score} × {self.attempts}"
+
+
+def certificate_code_new() -> str:
+    """The code printed in a certificate's QR link: 128 random bits, unguessable."""
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(models.Model):
+    """A certificate issued to a participant for a round (participation, or a prize). It is
+    created on the first download; the unique (participant, round, kind) settles two downloads
+    racing. Its `code` is the one public handle: the verification page `/verify/<code>/`."""
+
+    class Kind(models.TextChoices):
+        PARTICIPATION = "participation", _("Chứng nhận tham gia")
+        PRIZE = "prize", _("Chứng nhận đạt giải")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("người được cấp"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    code = models.CharField(
+        _("mã xác thực"), max_length=40, unique=True, default=certificate_code_new, editable=False
+    )
+    issued_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng nhận")
+        verbose_name_plural = _("chứng nhận")
+        ordering = ["round", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "round", "kind"], name="certificate_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["participation", "prize"]), name="certificate_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.participant} — {self.round.name}"

@@ -1,5 +1,7 @@
-"""Reads of stored rankings and the cached provisional board (nothing here computes a rank)."""
+"""Reads of stored rankings, the cached provisional board and the stored participation
+statistics (nothing here computes a rank or a rate on the request path)."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,9 +19,11 @@ from participants.models import Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_tree_children, units_represented_ids
 from quizzes.models import Attempt
-from rounds.models import Contest, PrizeTier, Round
+from rounds.models import Contest, Disqualification, PrizeTier, Round
+from rounds.selectors import contest_current
 
-from .models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
+from .certificate_pdf import CertificateFacts, certificate_pdf_render
+from .models import ActivityStat, Award, Certificate, ParticipationStat, RoundResult, ScoreStat
 from .services import provisional_board_cache_key
 
 REPORT_PERMISSION = "leaderboard.view_participationstat"
@@ -470,15 +475,6 @@ def round_winners(*, round: Round) -> list[TierWinners]:
     return list(tiers.values())
 
 
-def participant_round_results(*, participant: Participant) -> dict[int, RoundResult]:
-    """The participant's own stored result in every published round: round id → RoundResult
-    (its rank and tie-break values). Unpublished rounds are left out."""
-    results = RoundResult.objects.filter(
-        participant=participant, round__state=Round.State.PUBLISHED
-    ).select_related("round")
-    return {result.round_id: result for result in results}
-
-
 @dataclass(frozen=True)
 class ProvisionalBoard:
     computed_at: datetime
@@ -491,3 +487,223 @@ def provisional_board(*, round_id: int) -> ProvisionalBoard | None:
     if stored is None:
         return None
     return ProvisionalBoard(computed_at=stored["computed_at"], rows=stored["rows"])
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+CERTIFICATE_CACHE_TIMEOUT = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class CertificateGrounds:
+    """Why a person is entitled to a certificate of a round: the score it prints, and the
+    prize for a prize certificate."""
+
+    score: int
+    question_count: int
+    prize_name: str = ""
+
+
+def certificate_grounds(
+    *, participant_id: int, round: Round, kind: str
+) -> CertificateGrounds | None:
+    """What entitles the person to this certificate, or None. Only for a published
+    (not practice) round, and not for a person disqualified from the contest. Participation:
+    a submitted attempt (the counted one's score when ranked, else the best). Prize: an award
+    of the round that is not waiting for the organisers' decision on a tie."""
+    if round.state != Round.State.PUBLISHED or round.is_practice:
+        return None
+    if Disqualification.objects.filter(
+        contest_id=round.contest_id, participant_id=participant_id
+    ).exists():
+        return None
+    if kind == Certificate.Kind.PRIZE:
+        award = (
+            Award.objects.filter(round=round, participant_id=participant_id, needs_decision=False)
+            .select_related("tier", "result__attempt")
+            .first()
+        )
+        if award is None:
+            return None
+        return CertificateGrounds(
+            score=award.result.score,
+            question_count=award.result.attempt.question_count,
+            prize_name=award.tier.name,
+        )
+    if kind != Certificate.Kind.PARTICIPATION:
+        return None
+    result = (
+        RoundResult.objects.filter(round=round, participant_id=participant_id)
+        .select_related("attempt")
+        .first()
+    )
+    if result is not None:
+        return CertificateGrounds(score=result.score, question_count=result.attempt.question_count)
+    best = (
+        Attempt.objects.filter(
+            round=round, participant_id=participant_id, state__in=FINISHED_STATES
+        )
+        .order_by("-score", "duration_ms")
+        .only("score", "question_count")
+        .first()
+    )
+    if best is None:
+        return None
+    return CertificateGrounds(score=best.score, question_count=best.question_count)
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    if not code or len(code) > 40:
+        return None
+    return (
+        Certificate.objects.filter(code=code)
+        .select_related("participant__user", "participant__unit", "round__contest")
+        .first()
+    )
+
+
+def certificate_verify_url(*, certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse("leaderboard:certificate_verify", args=[certificate.code])
+
+
+def _date_label(moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return _("ngày %(d)s tháng %(m)s năm %(y)s") % {
+        "d": local.day,
+        "m": local.month,
+        "y": local.year,
+    }
+
+
+def certificate_facts(*, certificate: Certificate) -> CertificateFacts | None:
+    """What the certificate prints, from today's data; None when the person is no longer
+    entitled to it (a prize lost in a re-ranking, a disqualification, results unpublished):
+    then it is neither downloaded nor confirmed by the verification page."""
+    round = certificate.round
+    grounds = certificate_grounds(
+        participant_id=certificate.participant_id, round=round, kind=certificate.kind
+    )
+    if grounds is None:
+        return None
+    person = certificate.participant
+    return CertificateFacts(
+        code=certificate.code,
+        kind=certificate.kind,
+        contest_name=round.contest.name,
+        organiser_name=round.contest.organiser_name,
+        person_name=person.full_name,
+        unit_name=person.unit.name if person.unit else person.locality,
+        round_name=round.name,
+        prize_name=grounds.prize_name,
+        score=grounds.score,
+        question_count=grounds.question_count,
+        date_label=_date_label(round.published_at or certificate.issued_at),
+        verify_url=certificate_verify_url(certificate=certificate),
+    )
+
+
+def certificate_pdf(*, facts: CertificateFacts) -> bytes:
+    """The PDF of a certificate, rendered on the first request and then served from the cache
+    (the key is everything printed, so a change of name or prize renders it again)."""
+    key = "certificate-pdf:v1:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = certificate_pdf_render(facts=facts)
+        cache.set(key, content, CERTIFICATE_CACHE_TIMEOUT)
+    return content
+
+
+def certificate_can_download(*, user: User, certificate: Certificate) -> bool:
+    """Only its owner, or an organiser."""
+    if not user.is_authenticated:
+        return False
+    return certificate.participant.user_id == user.pk or user_is_organiser(user=user)
+
+
+@dataclass(frozen=True)
+class RoundRecognition:
+    """What the history page shows for one of a person's rounds: the stored result (rank and
+    tie-break values), the prize, the certificates."""
+
+    round_id: int
+    result: RoundResult | None
+    prize_name: str
+    kinds: tuple[str, ...]
+
+
+def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
+    """For each published round where this account submitted an attempt: its rank, its prize
+    and the certificates it may download (round id → RoundRecognition). Four queries."""
+    played = set(
+        Attempt.objects.filter(
+            participant__user_id=user_id,
+            state__in=FINISHED_STATES,
+            round__state=Round.State.PUBLISHED,
+            round__is_practice=False,
+        )
+        .values_list("round_id", "round__contest_id")
+        .distinct()
+    )
+    if not played:
+        return {}
+    excluded = set(
+        Disqualification.objects.filter(participant__user_id=user_id).values_list(
+            "contest_id", flat=True
+        )
+    )
+    results = {
+        result.round_id: result
+        for result in RoundResult.objects.filter(
+            participant__user_id=user_id, round_id__in=[r for r, _c in played]
+        ).select_related("round")
+    }
+    prizes = dict(
+        Award.objects.filter(
+            participant__user_id=user_id,
+            round_id__in=[r for r, _c in played],
+            needs_decision=False,
+        ).values_list("round_id", "tier__name")
+    )
+    recognition = {}
+    for round_id, contest_id in played:
+        kinds: tuple[str, ...] = ()
+        if contest_id not in excluded:
+            kinds = (Certificate.Kind.PARTICIPATION,)
+            if round_id in prizes:
+                kinds += (Certificate.Kind.PRIZE,)
+        recognition[round_id] = RoundRecognition(
+            round_id=round_id,
+            result=results.get(round_id),
+            prize_name=prizes.get(round_id, "") if contest_id not in excluded else "",
+            kinds=kinds,
+        )
+    return recognition
+
+
+# --- The home page --------------------------------------------------------------------------
+
+
+def contest_home(*, now: datetime) -> Contest | None:
+    """The contest of the home page (rounds.selectors.contest_current) in the same one query
+    with its live totals from the stored statistics (`participants_total`, `attempts_total`,
+    `totals_refreshed_at`; None before the first refresh) and its practice round open now
+    (`practice_round_id`)."""
+    totals = ParticipationStat.objects.filter(
+        contest=OuterRef("pk"), round__isnull=True, unit__isnull=True
+    )
+    practice = Round.objects.filter(
+        contest=OuterRef("pk"),
+        is_practice=True,
+        starts_at__lte=now,
+        ends_at__gt=now,
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
+    ).order_by("number")
+    return contest_current(
+        now=now,
+        contests=Contest.objects.annotate(
+            participants_total=Subquery(totals.values("participants")[:1]),
+            attempts_total=Subquery(totals.values("attempts")[:1]),
+            totals_refreshed_at=Subquery(totals.values("refreshed_at")[:1]),
+            practice_round_id=Subquery(practice.values("pk")[:1]),
+        ),
+    )

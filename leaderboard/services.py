@@ -1,4 +1,5 @@
-"""Ranking a round, awarding its prizes, and the provisional board of open rounds.
+"""Ranking a round, awarding its prizes, the provisional board of open rounds, and the
+stored participation statistics of units.
 
 The ranking is set-based: one INSERT … SELECT with window functions picks each participant's
 counted attempt (ROW_NUMBER) and ranks them (RANK, so equal keys share a rank: 1, 1, 3). The
@@ -6,7 +7,9 @@ same SQL runs on PostgreSQL (the target) and SQLite ≥ 3.25 (`make run`).
 """
 
 import datetime as dt
+import io
 import logging
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,17 +20,20 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from content.models import Announcement
+from content.services import WinnerLine, announcement_draft_results
 from participants.models import Participant, Unit, User
 from participants.selectors import unit_tree_children
 from participants.services import advisory_lock_take, audit_log_record
 from quizzes.models import Attempt
 from quizzes.services import attempts_finalize_overdue
 from rounds.models import Contest, Disqualification, PrizeTier, Round
-from rounds.services import RoundStateError, round_lock
+from rounds.services import RoundStateError, round_lock, round_publish
 
-from .models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
+from .models import ActivityStat, Award, Certificate, ParticipationStat, RoundResult, ScoreStat
 
 # Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
 REGISTRATION_LEAD = dt.timedelta(days=7)
@@ -516,3 +522,96 @@ def provisional_boards_refresh(*, now: datetime | None = None) -> int:
         provisional_board_refresh(round_id=round_id, now=now)
         count += 1
     return count
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+class CertificateError(Exception):
+    """A certificate the person is not entitled to; the message is for them."""
+
+
+def certificate_issue(*, participant: Participant, round: Round, kind: str) -> Certificate:
+    """The person's certificate of this kind for the round, created on first request with a
+    new unguessable code. Two requests racing get the same row (the unique constraint)."""
+    from .selectors import certificate_grounds  # selectors import this module
+
+    if certificate_grounds(participant_id=participant.pk, round=round, kind=kind) is None:
+        raise CertificateError(_("Bạn chưa đủ điều kiện nhận chứng nhận này."))
+    certificate, _created = Certificate.objects.get_or_create(
+        participant=participant, round=round, kind=kind
+    )
+    certificate.participant, certificate.round = participant, round
+    return certificate
+
+
+def round_prize_certificates_zip(*, round_ids: list[int], actor: User | None) -> bytes:
+    """Every prize certificate of these published rounds as one zip (a folder per round),
+    issuing the missing ones; logged per round. A round not published is refused."""
+    from .selectors import certificate_facts, certificate_pdf  # selectors import this module
+
+    rounds = list(Round.objects.filter(pk__in=round_ids).select_related("contest").order_by("pk"))
+    for round in rounds:
+        if round.state != Round.State.PUBLISHED or round.is_practice:
+            raise CertificateError(
+                _("Chỉ tải được chứng nhận của đợt thi đã công bố kết quả (%(name)s).")
+                % {"name": round.name}
+            )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for round in rounds:
+            awards = (
+                Award.objects.filter(round=round, needs_decision=False)
+                .select_related("participant__user", "participant__unit", "tier", "result")
+                .order_by("tier__order", "result__rank", "id")
+            )
+            count = 0
+            for position, award in enumerate(awards, start=1):
+                certificate, _created = Certificate.objects.get_or_create(
+                    participant=award.participant, round=round, kind=Certificate.Kind.PRIZE
+                )
+                certificate.participant, certificate.round = award.participant, round
+                facts = certificate_facts(certificate=certificate)
+                if facts is None:
+                    continue
+                name = slugify(f"{position:02d} {award.tier.name} {award.participant.full_name}")
+                archive.writestr(
+                    f"{slugify(round.contest.slug)}-dot-{round.number}/{name}.pdf",
+                    certificate_pdf(facts=facts),
+                )
+                count += 1
+            audit_log_record(
+                actor=actor, action="certificates_prize_zip", target=round, certificates=count
+            )
+    return buffer.getvalue()
+
+
+# --- Publishing results -----------------------------------------------------------------------
+
+
+def round_publish_and_announce(
+    *, round_id: int, actor: User | None, now: datetime | None = None
+) -> Announcement:
+    """Publish a ranked round's results and draft the results announcement with its winners
+    table (masked names, as on the public pages), for the organiser to edit and publish. An
+    announcement already published is left as the organiser wrote it."""
+    with transaction.atomic():
+        round = round_publish(round_id=round_id, actor=actor, now=now)
+        awards = (
+            Award.objects.filter(round=round)
+            .select_related("tier", "result", "participant__user", "participant__unit")
+            .order_by("tier__order", "result__rank", "result_id")
+        )
+        winners = [
+            WinnerLine(
+                tier=award.tier.name,
+                name=award.participant.public_name,
+                unit=award.participant.unit.name
+                if award.participant.unit
+                else award.participant.locality,
+                score=award.result.score,
+                duration_ms=award.result.duration_ms,
+            )
+            for award in awards
+        ]
+        return announcement_draft_results(round=round, winners=winners)

@@ -29,4 +29,11 @@ urlpatterns = [
         views.provisional_board_page,
         name="provisional_board",
     ),
+    path(
+        "chung-nhan/dot/<int:round_id>/<slug:kind>.pdf",
+        views.certificate_mine,
+        name="certificate_mine",
+    ),
+    path("chung-nhan/<slug:code>.pdf", views.certificate_download, name="certificate_download"),
+    path("verify/<slug:code>/", views.certificate_verify, name="certificate_verify"),
 ]

@@ -1,5 +1,6 @@
-"""Participation reports, exports, dashboards, the public board, collective ranking and the
-units' promotion ("Tuyên truyền") pages. Views parse input, check access, call selectors."""
+"""Public results and the provisional board; participation reports, exports, dashboards, the
+public board, collective ranking and the units' promotion ("Tuyên truyền") pages. Views parse
+input, check access, call selectors."""
 
 import hashlib
 from zoneinfo import ZoneInfo
@@ -15,26 +16,40 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from content.selectors import announcements_latest
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
+    UNIT_QUERY_PARAMETER,
+    participant_of,
     unit_by_code,
     unit_descendant_ids,
     unit_link_url,
     unit_link_visits_total,
 )
-from participants.services import audit_log_record
+from participants.services import audit_log_record, signup_unit_remember
 from participants.spreadsheets import EXPORT_FORMATS, export_response
 from rounds.models import Contest, Round
-from rounds.selectors import contest_current, contest_rounds
+from rounds.selectors import (
+    contest_current,
+    contest_rounds,
+    round_countdown,
+    round_timing_label,
+)
 
+from .models import Certificate
 from .selectors import (
     COLLECTIVE_HEADERS,
     PARTICIPATION_HEADERS,
     RANKING_HEADERS,
     UNIT_PEOPLE_HEADERS,
     WINNERS_HEADERS,
+    certificate_by_code,
+    certificate_can_download,
+    certificate_facts,
+    certificate_pdf,
     collective_export_rows,
     collective_ranking,
+    contest_home,
     dashboard_data,
     participation_export_rows,
     participation_overall,
@@ -51,6 +66,7 @@ from .selectors import (
     user_sees_personal_data,
     winners_rows,
 )
+from .services import CertificateError, certificate_issue
 from .tasks import participation_refresh_task
 
 PAGE_PEOPLE_LIMIT = 500
@@ -445,4 +461,113 @@ def provisional_board_page(request, round_id: int):
         "leaderboard/provisional_board.html",
         {"round": round, "is_open": is_open, "board": board},
         status=200 if is_open else 404,
+    )
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+CERTIFICATE_KINDS = {"tham-gia": Certificate.Kind.PARTICIPATION, "dat-giai": Certificate.Kind.PRIZE}
+
+
+def _certificate_response(facts, *, download: bool) -> HttpResponse:
+    response = HttpResponse(certificate_pdf(facts=facts), content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="chung-nhan-{facts.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _certificate_refused(request, message: str) -> HttpResponse:
+    return render(
+        request, "leaderboard/certificate_not_found.html", {"message": message}, status=404
+    )
+
+
+@login_required
+@require_GET
+def certificate_mine(request, round_id: int, kind: str):
+    """The signed-in person's own certificate of a round (issued on the first download)."""
+    participant = participant_of(user=request.user)
+    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if participant is None or kind not in CERTIFICATE_KINDS:
+        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
+    try:
+        certificate = certificate_issue(
+            participant=participant, round=round, kind=CERTIFICATE_KINDS[kind]
+        )
+    except CertificateError as error:
+        return _certificate_refused(request, str(error))
+    facts = certificate_facts(certificate=certificate)
+    if facts is None:
+        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
+    return _certificate_response(facts, download=bool(request.GET.get("tai-ve")))
+
+
+@login_required
+@require_GET
+def certificate_download(request, code: str):
+    """A certificate by its code: for its owner or an organiser; anyone else gets a 404, as
+    for a code that does not exist (nothing tells them it does)."""
+    certificate = certificate_by_code(code=code)
+    if certificate is None or not certificate_can_download(
+        user=request.user, certificate=certificate
+    ):
+        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
+    facts = certificate_facts(certificate=certificate)
+    if facts is None:
+        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
+    return _certificate_response(facts, download=True)
+
+
+@require_GET
+def certificate_verify(request, code: str):
+    """Public: whether a certificate is genuine (masked name, unit, round, prize)."""
+    certificate = certificate_by_code(code=code)
+    facts = certificate_facts(certificate=certificate) if certificate else None
+    if facts is None:
+        return render(request, "leaderboard/certificate_verify.html", {"code": code}, status=404)
+    return render(
+        request,
+        "leaderboard/certificate_verify.html",
+        {"code": code, "certificate": certificate, "facts": facts},
+    )
+
+
+# --- The home page (`rounds:home`) -----------------------------------------------------------
+
+
+def home(request):
+    """The contest, its schedule with countdowns, the latest announcements, the live totals
+    from the stored statistics and the practice round. Three queries for a visitor."""
+    code = request.GET.get(UNIT_QUERY_PARAMETER)
+    if code:
+        signup_unit_remember(session=request.session, code=code)
+    now = timezone.now()
+    contest = contest_home(now=now)
+    rounds = []
+    open_round = None
+    if contest is not None:
+        for round in contest_rounds(contest=contest):
+            phase = round.phase_at(now)
+            if phase == round.State.OPEN and open_round is None:
+                open_round = round
+            rounds.append(
+                {
+                    "round": round,
+                    "phase": phase,
+                    "phase_label": round.get_phase_display(),
+                    "timing": round_timing_label(round=round, now=now),
+                    "countdown": round_countdown(round=round, now=now),
+                }
+            )
+    return render(
+        request,
+        "rounds/home.html",
+        {
+            "contest": contest,
+            "rounds": rounds,
+            "open_round": open_round,
+            "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
+            "announcements": announcements_latest(contest=contest) if contest else [],
+        },
     )

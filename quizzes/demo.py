@@ -9,12 +9,16 @@ from .models import Choice, Difficulty, Question, Topic
 from .questions import normalize_question_text, validate_choices
 
 DEMO_QUESTIONS_FILE = Path(__file__).parent / "demo_data" / "questions.json"
+# Every fourth demo question is in the practice pool ("Thi thử"): 32 of 128, the other 96
+# make the official pool.
+PRACTICE_EVERY = 4
 DIFFICULTIES = {"easy": Difficulty.EASY, "medium": Difficulty.MEDIUM, "hard": Difficulty.HARD}
 
 
 @transaction.atomic
 def demo_questions_seed() -> int:
-    """Create the demo topics and questions that do not exist yet (matched by normalised text)."""
+    """Create the demo topics and questions that do not exist yet (matched by normalised text);
+    every fourth one belongs to the practice pool."""
     data = json.loads(DEMO_QUESTIONS_FILE.read_text(encoding="utf-8"))
     topics = {}
     for order, item in enumerate(data["topics"], start=1):
@@ -23,7 +27,11 @@ def demo_questions_seed() -> int:
         )
     existing = set(Question.objects.values_list("normalized_text", flat=True))
     created = 0
-    for item in data["questions"]:
+    practice_texts = []
+    for index, item in enumerate(data["questions"]):
+        is_practice = index % PRACTICE_EVERY == PRACTICE_EVERY - 1
+        if is_practice:
+            practice_texts.append(normalize_question_text(item["text"]))
         if normalize_question_text(item["text"]) in existing:
             continue
         correct = set(item["correct"])
@@ -36,10 +44,15 @@ def demo_questions_seed() -> int:
             text=item["text"],
             explanation=item.get("explanation", ""),
             source_reference=item.get("source", ""),
+            is_practice=is_practice,
         )
         Choice.objects.bulk_create(
             Choice(question=question, text=text, is_correct=flag, sort_order=index)
             for index, (text, flag) in enumerate(zip(item["choices"], flags, strict=True))
         )
         created += 1
+    # Questions seeded before the practice pool existed join it too.
+    Question.objects.filter(normalized_text__in=practice_texts, is_practice=False).update(
+        is_practice=True
+    )
     return created

@@ -507,9 +507,12 @@ def attempt_of_user(*, attempt_id: int, user_id: int) -> Attempt | None:
 
 
 def answers_revealed(*, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Correct answers are shown only after the round has closed, if the contest says so."""
+    """Correct answers are shown only after the round has closed, if the contest says so;
+    in a practice round ("Thi thử"), right after submit."""
     now = now or timezone.now()
     round = attempt.round
+    if round.is_practice:
+        return attempt.is_finished
     return (
         attempt.is_finished
         and round.contest.show_answers_after_close

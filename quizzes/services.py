@@ -69,6 +69,21 @@ def question_pool_draw(*, round: Round, count: int) -> list[int]:
     return drawn
 
 
+def _age_check(*, contest, participant: Participant, now: datetime) -> None:
+    """The contest's minimum age, on the day of the attempt (sign-up cannot know the contest)."""
+    if not contest.minimum_age or participant.date_of_birth is None:
+        return
+    today = timezone.localdate(now)
+    born = participant.date_of_birth
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < contest.minimum_age:
+        raise AttemptError(
+            "too_young",
+            _("Cuộc thi dành cho người từ %(age)d tuổi trở lên.") % {"age": contest.minimum_age},
+            403,
+        )
+
+
 def attempt_start(
     *,
     participant: Participant,
@@ -90,6 +105,7 @@ def attempt_start(
             % {"fields": ", ".join(missing)},
             409,
         )
+    _age_check(contest=contest, participant=participant, now=now)
     if Disqualification.objects.filter(contest_id=contest.pk, participant=participant).exists():
         raise AttemptError(
             "disqualified",
@@ -109,7 +125,8 @@ def attempt_start(
         attempt_finalize(attempt_id=in_progress.pk, now=now)
 
     next_number = max((a.number for a in existing), default=0) + 1
-    if next_number > contest.attempts_per_round:
+    # A practice round ("Thi thử") has no limit on attempts.
+    if not round.is_practice and next_number > contest.attempts_per_round:
         raise AttemptError(
             "attempts_used_up",
             _("Bạn đã dùng hết %(n)d lượt thi của đợt này.") % {"n": contest.attempts_per_round},
@@ -387,9 +404,10 @@ def attempt_finalize(
         attempt.score = len(correct_ids)
         attempt.duration_ms = (submitted_at - attempt.started_at) // timedelta(milliseconds=1)
         attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms", "prediction"])
-        Participant.objects.filter(
-            pk=attempt.participant_id, profile_locked_at__isnull=True
-        ).update(profile_locked_at=submitted_at)
+        if not attempt.round.is_practice:  # practising does not lock the profile
+            Participant.objects.filter(
+                pk=attempt.participant_id, profile_locked_at__isnull=True
+            ).update(profile_locked_at=submitted_at)
     return attempt
 
 

@@ -222,7 +222,11 @@ def attempt_result(request, attempt_id: int):
         "round": attempt.round,
         "contest": attempt.round.contest,
         "counted": attempt_counted(attempts=attempts),
-        "attempts_left": max(attempt.round.contest.attempts_per_round - len(attempts), 0),
+        "attempts_left": (
+            None  # unlimited in a practice round
+            if attempt.round.is_practice
+            else max(attempt.round.contest.attempts_per_round - len(attempts), 0)
+        ),
         "round_open": attempt.round.is_open_at(now),
         "reveal": reveal,
         "questions": attempt_questions(attempt=attempt, reveal=reveal) if reveal else [],
@@ -235,4 +239,4 @@ def attempt_result(request, attempt_id: int):
 def history(request):
     participant = participant_of(user=request.user)
     groups = participant_history(participant=participant) if participant else []
-    return render(request, "quizzes/history.html", {"groups": groups})
+    return render(request, "quizzes/history.html", {"groups": groups, "participant": participant})

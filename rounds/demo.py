@@ -93,4 +93,25 @@ def demo_contests_seed(*, now: dt.datetime | None = None) -> tuple[Contest, Cont
             },
         )
     _prize_tiers_seed(round)
+    demo_practice_round_seed(contest=demo)
     return thanh_hoa, demo
+
+
+# The practice round ("Thi thử") is always open: from before the contest to far ahead.
+PRACTICE_NUMBER = 0
+PRACTICE_STARTS = dt.date(2024, 8, 29)
+PRACTICE_ENDS = dt.date(2099, 12, 31)
+
+
+def demo_practice_round_seed(*, contest: Contest) -> Round:
+    round, _ = Round.objects.update_or_create(
+        contest=contest,
+        number=PRACTICE_NUMBER,
+        defaults={
+            "name": "Thi thử",
+            "is_practice": True,
+            "starts_at": local_midnight(PRACTICE_STARTS),
+            "ends_at": local_midnight(PRACTICE_ENDS),
+        },
+    )
+    return round

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,18 +15,26 @@ from kombu import Connection
 from .models import Contest, Round
 
 
-def contest_current(*, now: datetime | None = None) -> Contest | None:
+def contest_current(
+    *, now: datetime | None = None, contests: QuerySet[Contest] | None = None
+) -> Contest | None:
     """The contest the home page shows: an active one with a round open now, else the newest
-    active one."""
+    active one. One query; `contests` lets a caller annotate it with what it shows."""
     now = now or timezone.now()
-    active = Contest.objects.filter(is_active=True)
-    open_now = active.filter(
-        rounds__starts_at__lte=now,
-        rounds__ends_at__gt=now,
-        rounds__is_practice=False,
-        rounds__state__in=[Round.State.SCHEDULED, Round.State.OPEN],
+    open_now = Round.objects.filter(
+        contest=OuterRef("pk"),
+        starts_at__lte=now,
+        ends_at__gt=now,
+        is_practice=False,
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
     )
-    return open_now.order_by("-created_at").first() or active.order_by("-created_at").first()
+    return (
+        (contests if contests is not None else Contest.objects.all())
+        .filter(is_active=True)
+        .annotate(has_open_round=Exists(open_now))
+        .order_by("-has_open_round", "-created_at")
+        .first()
+    )
 
 
 def contest_rounds(*, contest: Contest) -> QuerySet[Round]:

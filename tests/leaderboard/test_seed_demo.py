@@ -68,7 +68,7 @@ def test_seed_demo_has_an_open_round_a_bank_and_a_unit_tree():
 @pytest.mark.django_db
 def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
     from leaderboard.models import Award, RoundResult
-    from leaderboard.selectors import participant_round_results
+    from leaderboard.selectors import participant_recognition
     from participants.demo import DEMO_PARTICIPANT_PHONE
     from participants.models import Participant
     from participants.phones import normalize_phone
@@ -84,4 +84,4 @@ def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
         assert Award.objects.filter(round=round).count() >= 11
     assert Participant.objects.values("unit").distinct().count() > 20
     demo = Participant.objects.get(user__phone=normalize_phone(DEMO_PARTICIPANT_PHONE))
-    assert set(participant_round_results(participant=demo)) == {rounds[0].pk, rounds[1].pk}
+    assert set(participant_recognition(user_id=demo.user_id)) == {rounds[0].pk, rounds[1].pk}

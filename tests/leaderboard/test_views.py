@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from leaderboard.models import Award, RoundResult
-from leaderboard.selectors import participant_round_results
+from leaderboard.selectors import participant_recognition
 from leaderboard.services import participation_refresh, provisional_boards_refresh, round_rank
 from participants.models import AuditLogEntry, UnitRepresentative
 from participants.services import ORGANISER_GROUP
@@ -392,13 +392,14 @@ def test_published_results_show_winners_masked_with_unit_and_paginate(client, ra
     assert reverse("leaderboard:round_results", args=[ranked_round.pk]) in index.content.decode()
 
 
-def test_participant_round_results_has_published_rounds_only(ranked_round):
+def test_participant_recognition_has_published_rounds_only(ranked_round):
     winner = ParticipantFactory._meta.model.objects.get(full_name="Lê Thị Hoa")
-    assert participant_round_results(participant=winner) == {}
+    assert participant_recognition(user_id=winner.user_id) == {}
     round_publish(round_id=ranked_round.pk, actor=None)
-    results = participant_round_results(participant=winner)
-    assert list(results) == [ranked_round.pk]
-    assert (results[ranked_round.pk].rank, results[ranked_round.pk].score) == (1, 5)
+    recognition = participant_recognition(user_id=winner.user_id)
+    assert list(recognition) == [ranked_round.pk]
+    result = recognition[ranked_round.pk].result
+    assert (result.rank, result.score) == (1, 5)
 
 
 def test_provisional_board_is_read_from_the_cache_and_labelled(client, open_round):
