@@ -15,6 +15,7 @@ from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from leaderboard.models import Certificate
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
 from quizzes.models import Attempt
 from rounds.demo import THANH_HOA_SLUG
@@ -141,6 +142,8 @@ class PageChecker:
     def check(self, name: str, *, screenshot: bool = True) -> list[str]:
         """Problems of the page now shown (empty when it passes everything)."""
         page = self.page
+        # After a click the DOM can be read before the stylesheet applies: wait for "load".
+        page.wait_for_load_state("load")
         problems = []
         width = page.viewport_size["width"]
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -235,6 +238,21 @@ def test_participant_pages_pass_axe_width_text_and_target_checks(open_checker):
         problems += checker.visit("/tai-khoan/ho-so/", "profile")
         problems += checker.visit("/lich-su-thi/", "history")
         problems += checker.visit("/accounts/password/change/", "password-change")
+        # A certificate is issued on its first download; its public verification page.
+        page.goto("/lich-su-thi/")
+        download = page.locator("a[href*='tham-gia']").first.get_attribute("href")
+        assert page.request.get(download).headers["content-type"] == "application/pdf"
+        code = Certificate.objects.latest("pk").code
+        problems += checker.visit(f"/verify/{code}/", "certificate-verify")
+        # A practice attempt, answered and submitted: its result shows the answers.
+        page.goto("/")
+        page.click(".practice-box button")
+        expect(page.locator("#quiz-form")).to_be_visible()
+        problems += checker.check("practice-quiz")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("#quiz-submit")
+        expect(page.locator("h1")).to_have_text("Kết quả bài thi")
+        problems += checker.check("practice-result")
         page.goto("/")
         page.click("button:has-text('Vào thi')")
         expect(page.locator("#quiz-form")).to_be_visible()
