@@ -268,6 +268,10 @@ def test_participant_pages_pass_axe_width_text_and_target_checks(open_checker):
         page.reload()
         expect(page.locator("#tool-contrast")).to_have_attribute("aria-pressed", "true")
         problems += checker.check("quiz-large-contrast")
+        quiz_url = page.url
+        problems += checker.visit("/", "home-large-contrast")
+        problems += checker.visit("/lich-su-thi/", "history-large-contrast")
+        page.goto(quiz_url)
         page.click("#tool-text-size")
         page.click("#tool-contrast")
         page.once("dialog", lambda dialog: dialog.accept())
