@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from participants.ratelimit import client_ip
+from participants.ratelimit import client_ip, rate_limited
 from participants.selectors import participant_of
 from rounds.models import Round
 
@@ -53,6 +53,7 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
 
 @require_POST
 @login_required
+@rate_limited("attempt_start", as_json=False)
 def attempt_start_view(request, round_id: int):
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
     participant = participant_of(user=request.user)
@@ -122,6 +123,7 @@ def attempt_page(request, attempt_id: int):
 
 @never_cache
 @require_POST
+@rate_limited("answer_save", as_json=True)
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
     {"prediction": n, "seq": n}."""
@@ -186,6 +188,7 @@ def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]
 
 @require_POST
 @login_required
+@rate_limited("attempt_submit", as_json=False)
 def attempt_submit_view(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     try:
