@@ -30,6 +30,7 @@ from .services import (
     AttemptError,
     attempt_answer_record,
     attempt_finalize,
+    attempt_session_check,
     attempt_start,
     attempt_submit,
 )
@@ -99,6 +100,10 @@ def _attempt_or_404(request, attempt_id: int):
 @login_required
 def attempt_page(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
+    try:
+        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
+    except AttemptError as error:
+        return _refusal(request, error)
     now = timezone.now()
     if not attempt.is_finished and now >= attempt.deadline + attempt.round.contest.grace:
         attempt = attempt_finalize(attempt_id=attempt.pk, now=now)
@@ -156,6 +161,7 @@ def answer_save_view(request, attempt_id: int):
             question_id=question_id,
             choice_tokens=choices,
             prediction=prediction,
+            session_key=request.session.session_key,
         )
     except AttemptError as error:
         return _json_error(error.code, error.message, error.status)
@@ -192,6 +198,7 @@ def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]
 def attempt_submit_view(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     try:
+        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
         answers, prediction = _posted_answers(request, attempt)
         attempt_submit(
             participant_id=attempt.participant_id,
