@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import personal_data_views, views
 
 app_name = "leaderboard"
 
@@ -28,5 +28,11 @@ urlpatterns = [
         "bang-xep-hang-tam-thoi/dot/<int:round_id>/",
         views.provisional_board_page,
         name="provisional_board",
+    ),
+    path("tai-khoan/du-lieu-cua-toi/", personal_data_views.my_data, name="my_data"),
+    path(
+        "tai-khoan/du-lieu-cua-toi.json",
+        personal_data_views.my_data_download,
+        name="my_data_download",
     ),
 ]

@@ -193,6 +193,7 @@ def _signup_data(unit, **overrides):
         "email": "",
         "password1": "Mat-khau-rat-kho-2024",
         "password2": "Mat-khau-rat-kho-2024",
+        "consent": "on",
     }
     data.update(overrides)
     return data
