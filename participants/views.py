@@ -89,6 +89,12 @@ class ContestSignupView(SignupView):
             signup_unit_remember(session=request.session, code=code)
         return super().dispatch(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        # Refused input is a 400 (the form is shown again with its Vietnamese errors).
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def get_initial(self):
         initial = super().get_initial()
         unit = unit_by_code(code=self.request.session.get(SIGNUP_UNIT_SESSION_KEY, ""))

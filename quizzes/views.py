@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ from .services import (
 
 # Autosave stops this long before the deadline, so it cannot race the final submit.
 AUTOSAVE_STOP_SECONDS = 1
+# An autosave body is a few dozen bytes; anything much larger is refused before it is read.
+SAVE_MAX_BYTES = 4096
 
 
 def _refusal(request, error: AttemptError):
@@ -135,7 +138,17 @@ def answer_save_view(request, attempt_id: int):
     if not request.user.is_authenticated:
         return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
     try:
-        payload = json.loads(request.body or b"{}")
+        if int(request.META.get("CONTENT_LENGTH") or 0) > SAVE_MAX_BYTES:
+            raise RequestDataTooBig
+        body = request.body
+        if len(body) > SAVE_MAX_BYTES:
+            raise RequestDataTooBig
+    except RequestDataTooBig:  # refused before the body is read, when its length is declared
+        return _json_error("too_large", _("Dữ liệu gửi lên quá lớn."), 413)
+    except ValueError:  # a Content-Length that is not a number
+        return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
+    try:
+        payload = json.loads(body or b"{}")
         if not isinstance(payload, dict):
             raise ValueError
         if any(isinstance(payload.get(k), bool) for k in ("seq", "question", "prediction")):
@@ -151,7 +164,7 @@ def answer_save_view(request, attempt_id: int):
             if not isinstance(prediction, int | str):
                 raise ValueError
             prediction = int(prediction)
-    except (ValueError, KeyError, TypeError, OverflowError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
     try:
         saved = attempt_answer_record(

@@ -100,7 +100,7 @@ def test_signup_without_consent_is_refused_and_creates_nothing(client):
     data = _signup_data(UnitFactory())
     del data["consent"]
     response = client.post(reverse("account_signup"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Bạn cần đồng ý với Thể lệ cuộc thi" in response.content.decode()
     assert not User.objects.exists()
 
