@@ -6,7 +6,10 @@ from allauth.account import app_settings as allauth_settings
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from participants import sms
+from participants.models import User
+from tests.factories import UnitFactory, UserFactory
+from tests.participants.test_views import _code_from_outbox, _signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +44,26 @@ def test_allauth_429_page_is_vietnamese(client):
     refused = client.post(url, {"login": "0912345678", "password": "x"})
     assert refused.status_code == 429
     assert "Vui lòng thử lại sau" in refused.content.decode()
+
+
+def _signed_up(client) -> None:
+    sms.outbox.clear()
+    client.post(reverse("account_signup"), _signup_data(UnitFactory()))
+    assert len(sms.outbox) == 1
+
+
+def test_a_phone_code_cannot_be_resent_at_once(client):
+    _signed_up(client)
+    response = client.post(reverse("account_verify_phone"), {"action": "resend"}, follow=True)
+    assert len(sms.outbox) == 1  # "1/30s/key": no second SMS to the same number
+    assert "Bạn thao tác quá nhanh" in response.content.decode()
+
+
+def test_wrong_phone_codes_are_limited_then_the_code_is_void(client):
+    _signed_up(client)
+    code = _code_from_outbox()
+    for _ in range(3):
+        client.post(reverse("account_verify_phone"), {"code": "SAI-MA"})
+    client.post(reverse("account_verify_phone"), {"code": code})
+    assert not User.objects.get().phone_verified
+    sms.outbox.clear()
