@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contest
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run test lint format migrations-check install clean deploy-smoke
+.PHONY: run test lint format migrations-check install clean deploy-smoke faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ clean:
 # Production settings pass check --deploy; gunicorn with them serves /healthz (CI runs this).
 deploy-smoke: install
 	PY=$(PY) bash scripts/deploy_smoke.sh
+
+# Fault run (not in CI): a private PostgreSQL, Redis, gunicorn and Celery on 127.0.0.1 under
+# load, with workers killed and servers restarted; writes bench/faults/results/last.md.
+faults: install
+	$(PY) bench/faults/run.py $(FAULTS_ARGS)

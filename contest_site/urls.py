@@ -31,3 +31,6 @@ urlpatterns = [
 # Uploaded files (rules, materials, announcements) in development; the proxy serves them in
 # production.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A Vietnamese error page (JSON for JSON requests); 503 while the database is unreachable.
+handler500 = "contest_site.errors.server_error"

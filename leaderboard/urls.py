@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import personal_data_views, views
 
 app_name = "leaderboard"
 
@@ -36,4 +36,10 @@ urlpatterns = [
     ),
     path("chung-nhan/<slug:code>.pdf", views.certificate_download, name="certificate_download"),
     path("verify/<slug:code>/", views.certificate_verify, name="certificate_verify"),
+    path("tai-khoan/du-lieu-cua-toi/", personal_data_views.my_data, name="my_data"),
+    path(
+        "tai-khoan/du-lieu-cua-toi.json",
+        personal_data_views.my_data_download,
+        name="my_data_download",
+    ),
 ]

@@ -3,8 +3,11 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .adapters import VietnamesePhoneField
@@ -103,7 +106,30 @@ class SignupProfileForm(ProfileFieldsMixin):
         "email",
         "password1",
         "password2",
+        "consent",
     ]
+
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _(
+                "Bạn cần đồng ý với Thể lệ cuộc thi và Thông báo xử lý dữ liệu cá nhân để đăng ký."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            _(
+                'Tôi đã đọc và đồng ý với <a href="{}" target="_blank">Thể lệ cuộc thi</a> và '
+                '<a href="{}" target="_blank">Thông báo xử lý dữ liệu cá nhân</a> '
+                "(phiên bản {})."
+            ),
+            reverse("content:rules"),
+            reverse("participants:privacy_notice"),
+            settings.PRIVACY_NOTICE_VERSION,
+        )
 
     def signup(self, request, user) -> None:
         data = self.cleaned_data
@@ -115,6 +141,7 @@ class SignupProfileForm(ProfileFieldsMixin):
             unit=data["unit"],
             cccd=data.get("cccd"),
             locality=data.get("locality", ""),
+            privacy_consent_version=settings.PRIVACY_NOTICE_VERSION,
         )
 
 

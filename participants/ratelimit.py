@@ -74,11 +74,13 @@ def request_allowed(request: HttpRequest, *, scope: str) -> bool:
     return allowed
 
 
-def too_many_requests(request: HttpRequest) -> HttpResponse:
+def too_many_requests(request: HttpRequest, *, as_json: bool | None = None) -> HttpResponse:
     message = _("Bạn thao tác quá nhanh. Vui lòng đợi ít giây rồi thử lại.")
-    wants_json = request.content_type == "application/json" or "json" in request.headers.get(
-        "Accept", ""
-    )
+    wants_json = as_json
+    if wants_json is None:
+        wants_json = request.content_type == "application/json" or "json" in request.headers.get(
+            "Accept", ""
+        )
     if wants_json:
         response = JsonResponse({"error": message, "code": "rate_limited"}, status=429)
     else:
@@ -87,14 +89,16 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
-    """Refuse with 429 and a Vietnamese message when the scope's limits are exceeded."""
+def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",), as_json: bool | None = None):
+    """Refuse with 429 and a Vietnamese message when the scope's limits are exceeded: JSON
+    {error, code} when `as_json` (a JSON endpoint), a page when False, by the request's
+    Content-Type/Accept when None."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method in methods and not request_allowed(request, scope=scope):
-                return too_many_requests(request)
+                return too_many_requests(request, as_json=as_json)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -143,3 +143,8 @@ def unit_contacts(*, participant: Participant) -> list[str]:
         name = profile.full_name if profile else ""
         contacts.append(f"{name} ({rep.user})".strip())
     return contacts
+
+
+def deletion_request_pending(*, participant: Participant):
+    """The person's request to delete their account that organisers have not carried out yet."""
+    return participant.deletion_requests.filter(processed_at=None).first()

@@ -337,8 +337,10 @@ def participant_register(
     unit: Unit,
     cccd: str | None = None,
     locality: str = "",
+    privacy_consent_version: str = "",
 ) -> Participant:
-    """Create the profile of a newly signed-up account."""
+    """Create the profile of a newly signed-up account, with the version of the privacy notice
+    the person consented to (and when)."""
     return Participant.objects.create(
         user=user,
         full_name=full_name,
@@ -347,6 +349,8 @@ def participant_register(
         unit=unit,
         cccd=cccd or None,
         locality=locality,
+        privacy_consent_version=privacy_consent_version,
+        privacy_consent_at=timezone.now() if privacy_consent_version else None,
     )
 
 

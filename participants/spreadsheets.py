@@ -5,6 +5,7 @@ openpyxl's write-only mode into a temporary file, so a large export never sits i
 import csv
 import io
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,28 +25,76 @@ class SpreadsheetError(ValueError):
     """The uploaded file is not a readable spreadsheet."""
 
 
-def spreadsheet_rows_read(*, content: bytes, filename: str) -> list[list[str]]:
-    """Every row of the first sheet (or of the CSV) as stripped strings; the header included."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise SpreadsheetError(_("Không đọc được tệp Excel (.xlsx).")) from error
-        sheet = workbook.worksheets[0]
-        rows = [
-            ["" if value is None else _cell_text(value) for value in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+# Imports are lists of units or people: far below these; a bigger file is refused before it
+# is parsed (an .xlsx is a zip: its unpacked size is checked too, against zip bombs).
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    buffer = io.BytesIO(content)
+    if not zipfile.is_zipfile(buffer):
+        raise SpreadsheetError(_("Không đọc được tệp Excel (.xlsx)."))
+    with zipfile.ZipFile(buffer) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise SpreadsheetError(_("Tệp quá lớn để xử lý. Hãy chia nhỏ tệp."))
+    try:
+        workbook = load_workbook(buffer, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise SpreadsheetError(_("Không đọc được tệp Excel (.xlsx).")) from error
+    rows = []
+    try:
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
+            if number > MAX_IMPORT_ROWS + 1:
+                raise SpreadsheetError(
+                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": MAX_IMPORT_ROWS}
+                )
+            values = []
+            for column, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    raise SpreadsheetError(
+                        _(
+                            "Ô %(cell)s chứa công thức. Hãy sao chép và dán dạng giá trị "
+                            "(Paste Values) rồi tải lên lại."
+                        )
+                        % {"cell": f"{get_column_letter(column)}{number}"}
+                    )
+                values.append("" if cell.value is None else _cell_text(cell.value))
+            rows.append(values)
+    finally:
         workbook.close()
-        return rows
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise SpreadsheetError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise SpreadsheetError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    return rows
+
+
+def spreadsheet_rows_read(*, content: bytes, filename: str) -> list[list[str]]:
+    """Every row of the first sheet (or of the CSV) as stripped strings; the header included.
+    Refused clearly: another type of file, an empty or too large file, formulas."""
+    name = filename.lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise SpreadsheetError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    if not content:
+        raise SpreadsheetError(_("Tệp rỗng."))
+    if len(content) > MAX_IMPORT_BYTES:
+        raise SpreadsheetError(
+            _("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
+            % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
+    try:
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:  # a NUL byte, a field over the size limit
+        raise SpreadsheetError(_("Không đọc được tệp CSV.")) from error
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise SpreadsheetError(
+            _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": MAX_IMPORT_ROWS}
+        )
+    return rows
 
 
 def _cell_text(value: Any) -> str:

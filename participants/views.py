@@ -1,11 +1,12 @@
 from allauth.account.views import SignupView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import ProfileForm
 from .qrcodes import qr_png_render, qr_svg_render
@@ -13,6 +14,7 @@ from .selectors import (
     SIGNUP_UNIT_SESSION_KEY,
     UNIT_QUERY_PARAMETER,
     contest_home_url,
+    deletion_request_pending,
     participant_of,
     unit_by_code,
     unit_contacts,
@@ -20,6 +22,7 @@ from .selectors import (
 )
 from .services import (
     ProfileLocked,
+    deletion_request_create,
     participant_profile_update,
     signup_unit_remember,
     unit_link_visit_record,
@@ -86,6 +89,12 @@ class ContestSignupView(SignupView):
             signup_unit_remember(session=request.session, code=code)
         return super().dispatch(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        # Refused input is a 400 (the form is shown again with its Vietnamese errors).
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def get_initial(self):
         initial = super().get_initial()
         unit = unit_by_code(code=self.request.session.get(SIGNUP_UNIT_SESSION_KEY, ""))
@@ -125,3 +134,49 @@ def profile(request):
         "contacts": unit_contacts(participant=participant) if participant.profile_locked_at else [],
     }
     return render(request, "participants/profile.html", context, status=status)
+
+
+@require_GET
+def privacy_notice(request):
+    return render(
+        request,
+        "participants/privacy_notice.html",
+        {"version": settings.PRIVACY_NOTICE_VERSION},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deletion_request(request):
+    """Ask for the account to be deleted after the contest: a confirmation page, then one
+    pending request (organisers carry it out with `anonymise_participants`)."""
+    participant = participant_of(user=request.user)
+    if participant is None:
+        messages.info(request, _("Tài khoản của bạn chưa có hồ sơ người dự thi."))
+        return redirect("/")
+    pending = deletion_request_pending(participant=participant)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(
+                request, _("Hãy đánh dấu ô xác nhận nếu bạn muốn yêu cầu xóa tài khoản.")
+            )
+            return render(
+                request,
+                "participants/deletion_request.html",
+                {"participant": participant, "pending": pending},
+                status=400,
+            )
+        deletion_request_create(participant=participant)
+        messages.success(
+            request,
+            _(
+                "Đã ghi nhận yêu cầu xóa tài khoản. Ban Tổ chức sẽ thực hiện sau khi cuộc thi "
+                "kết thúc."
+            ),
+        )
+        return redirect("leaderboard:my_data")
+    return render(
+        request,
+        "participants/deletion_request.html",
+        {"participant": participant, "pending": pending},
+    )

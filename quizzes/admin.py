@@ -44,7 +44,7 @@ from .selectors import (
     question_rescore_preview,
     round_question_stats,
 )
-from .services import AttemptError, question_pool_draw
+from .services import AttemptError, attempts_session_unbind, question_pool_draw
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_PREFIX = "question-import:"
@@ -416,6 +416,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = ["state", AnomalyFilter, "round__contest", "round"]
+    actions = ["unlock_session"]
     search_fields = ["participant__full_name", "participant__user__phone", "client_ip"]
     list_select_related = ["participant", "round", "round__contest"]
     date_hierarchy = "started_at"
@@ -437,6 +438,18 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(
+        description=_("Mở khóa phiên làm bài (cho phép tiếp tục trên thiết bị khác)"),
+        permissions=["change"],
+    )
+    def unlock_session(self, request, queryset):
+        count = attempts_session_unbind(
+            attempt_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request, gettext("Đã mở khóa %(count)d lượt thi đang làm.") % {"count": count}
+        )
 
 
 class DrawRuleFormSet(forms.BaseInlineFormSet):

@@ -82,10 +82,12 @@ class AttemptSaveContext:
     round_id: int
     deadline_with_grace_seconds: float
     grace: timedelta
+    # The session the attempt is bound to (contest.bind_attempt_to_session), "" when unbound.
+    bound_session_key: str = ""
 
 
 def _attempt_context_key(attempt_id: int) -> str:
-    return f"attempt-save-context:v2:{attempt_id}"
+    return f"attempt-save-context:v3:{attempt_id}"
 
 
 def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
@@ -100,12 +102,14 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
                 "round_id",
                 "deadline",
                 "round__contest__grace_seconds",
+                "session_key",
+                "round__contest__bind_attempt_to_session",
             )
             .first()
         )
         if row is None:
             return None
-        participant_id, user_id, round_id, deadline, grace_seconds = row
+        participant_id, user_id, round_id, deadline, grace_seconds, session_key, bind = row
         grace = timedelta(seconds=grace_seconds)
         context = AttemptSaveContext(
             attempt_id=attempt_id,
@@ -114,6 +118,7 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
             round_id=round_id,
             deadline_with_grace_seconds=(deadline + grace).timestamp(),
             grace=grace,
+            bound_session_key=session_key if bind else "",
         )
         cache.set(key, context, ATTEMPT_CONTEXT_TIMEOUT)
     return context
@@ -122,6 +127,17 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
 def attempt_save_contexts_forget(*, attempt_ids: Iterable[int]) -> None:
     """Drop cached save contexts after their deadline changed (a round closed early)."""
     cache.delete_many([_attempt_context_key(attempt_id) for attempt_id in attempt_ids])
+
+
+def attempt_session_refused(*, attempt: Attempt, session_key: str | None) -> bool:
+    """True when the contest binds attempts to the session that started them and this request
+    comes from another session (another browser or device, or a new login)."""
+    return bool(
+        attempt.round.contest.bind_attempt_to_session
+        and not attempt.is_finished
+        and attempt.session_key
+        and attempt.session_key != (session_key or "")
+    )
 
 
 def attempt_in_progress(*, participant: Participant, round: Round) -> Attempt | None:

@@ -16,14 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Participant
+from participants.models import Participant, User
 from participants.selectors import participant_missing_fields
+from participants.services import audit_log_record
 from rounds.models import Contest, Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, Question
 from .selectors import (
     attempt_save_context,
     attempt_save_contexts_forget,
+    attempt_session_refused,
     choice_ids_from_tokens,
     question_contents,
     round_question_pool,
@@ -34,6 +36,12 @@ logger = logging.getLogger(__name__)
 
 PREDICTION_MAX = 10_000_000
 _PREDICTION_MESSAGE = gettext_lazy("Số dự đoán phải là số nguyên từ 0 đến 10.000.000.")
+
+
+_SESSION_MESSAGE = gettext_lazy(
+    "Bài thi này đang được làm trên một thiết bị hoặc phiên đăng nhập khác. Nếu bạn đã đổi "
+    "thiết bị hoặc đăng nhập lại, hãy liên hệ Ban Tổ chức để được mở khóa bài thi."
+)
 
 
 class AttemptError(Exception):
@@ -303,6 +311,7 @@ def attempt_answer_record(
     choice_tokens: list[str] | None = None,
     prediction: int | None = None,
     now: datetime | None = None,
+    session_key: str | None = None,
 ) -> bool:
     """The autosave endpoint's service: one answer (by the option tokens the page showed) or
     the prediction, for an attempt of this account. Reads only the cached attempt facts and
@@ -310,6 +319,8 @@ def attempt_answer_record(
     context = attempt_save_context(attempt_id=attempt_id)
     if context is None or context.user_id != user_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
+    if context.bound_session_key and context.bound_session_key != (session_key or ""):
+        raise AttemptError("session_mismatch", str(_SESSION_MESSAGE), 403)
     if seq < 1 or seq > 2_000_000_000:
         raise AttemptError("invalid_seq", _("Số thứ tự lần lưu không hợp lệ."), 400)
     if question_id is None:
@@ -491,3 +502,46 @@ def attempts_deadline_cut(*, round_id: int, moment: datetime) -> int:
         Attempt.objects.filter(id__in=attempt_ids).update(deadline=moment)
     attempt_save_contexts_forget(attempt_ids=attempt_ids)
     return len(attempt_ids)
+
+
+def attempt_session_check(*, attempt: Attempt, session_key: str | None) -> None:
+    """Refuse another session's request on an attempt bound to the session that started it
+    (contest.bind_attempt_to_session). An attempt without a session (never bound, or unlocked
+    by an organiser) is claimed by the first session that opens it."""
+    contest = attempt.round.contest
+    if not contest.bind_attempt_to_session or attempt.is_finished:
+        return
+    if not attempt.session_key and session_key:
+        claimed = Attempt.objects.filter(
+            pk=attempt.pk, session_key="", state=Attempt.State.IN_PROGRESS
+        ).update(session_key=session_key)
+        if claimed:
+            attempt.session_key = session_key
+            attempt_save_contexts_forget(attempt_ids=[attempt.pk])
+            return
+        attempt.session_key = (
+            Attempt.objects.filter(pk=attempt.pk).values_list("session_key", flat=True).get()
+        )
+    if attempt_session_refused(attempt=attempt, session_key=session_key):
+        raise AttemptError("session_mismatch", str(_SESSION_MESSAGE), 403)
+
+
+def attempts_session_unbind(*, attempt_ids: list[int], actor: User | None) -> int:
+    """An organiser's unlock: the attempts' session binding is cleared (the next session that
+    opens each one takes it over), with one audit entry per attempt."""
+    with transaction.atomic():
+        attempts = list(
+            Attempt.objects.select_for_update()
+            .filter(pk__in=attempt_ids, state=Attempt.State.IN_PROGRESS)
+            .exclude(session_key="")
+        )
+        for attempt in attempts:
+            Attempt.objects.filter(pk=attempt.pk).update(session_key="")
+            audit_log_record(
+                actor=actor,
+                action="attempt_session_unlock",
+                target=attempt,
+                participant_id=attempt.participant_id,
+            )
+    attempt_save_contexts_forget(attempt_ids=[attempt.pk for attempt in attempts])
+    return len(attempts)

@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from participants.ratelimit import client_ip
+from participants.ratelimit import client_ip, rate_limited
 from participants.selectors import participant_of
 from rounds.models import Round
 
@@ -30,12 +31,15 @@ from .services import (
     AttemptError,
     attempt_answer_record,
     attempt_finalize,
+    attempt_session_check,
     attempt_start,
     attempt_submit,
 )
 
 # Autosave stops this long before the deadline, so it cannot race the final submit.
 AUTOSAVE_STOP_SECONDS = 1
+# An autosave body is a few dozen bytes; anything much larger is refused before it is read.
+SAVE_MAX_BYTES = 4096
 
 
 def _refusal(request, error: AttemptError):
@@ -53,6 +57,7 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
 
 @require_POST
 @login_required
+@rate_limited("attempt_start", as_json=False)
 def attempt_start_view(request, round_id: int):
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
     participant = participant_of(user=request.user)
@@ -98,6 +103,10 @@ def _attempt_or_404(request, attempt_id: int):
 @login_required
 def attempt_page(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
+    try:
+        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
+    except AttemptError as error:
+        return _refusal(request, error)
     now = timezone.now()
     if not attempt.is_finished and now >= attempt.deadline + attempt.round.contest.grace:
         attempt = attempt_finalize(attempt_id=attempt.pk, now=now)
@@ -122,13 +131,24 @@ def attempt_page(request, attempt_id: int):
 
 @never_cache
 @require_POST
+@rate_limited("answer_save", as_json=True)
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
     {"prediction": n, "seq": n}."""
     if not request.user.is_authenticated:
         return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
     try:
-        payload = json.loads(request.body or b"{}")
+        if int(request.META.get("CONTENT_LENGTH") or 0) > SAVE_MAX_BYTES:
+            raise RequestDataTooBig
+        body = request.body
+        if len(body) > SAVE_MAX_BYTES:
+            raise RequestDataTooBig
+    except RequestDataTooBig:  # refused before the body is read, when its length is declared
+        return _json_error("too_large", _("Dữ liệu gửi lên quá lớn."), 413)
+    except ValueError:  # a Content-Length that is not a number
+        return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
+    try:
+        payload = json.loads(body or b"{}")
         if not isinstance(payload, dict):
             raise ValueError
         if any(isinstance(payload.get(k), bool) for k in ("seq", "question", "prediction")):
@@ -144,7 +164,7 @@ def answer_save_view(request, attempt_id: int):
             if not isinstance(prediction, int | str):
                 raise ValueError
             prediction = int(prediction)
-    except (ValueError, KeyError, TypeError, OverflowError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
     try:
         saved = attempt_answer_record(
@@ -154,6 +174,7 @@ def answer_save_view(request, attempt_id: int):
             question_id=question_id,
             choice_tokens=choices,
             prediction=prediction,
+            session_key=request.session.session_key,
         )
     except AttemptError as error:
         return _json_error(error.code, error.message, error.status)
@@ -186,9 +207,11 @@ def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]
 
 @require_POST
 @login_required
+@rate_limited("attempt_submit", as_json=False)
 def attempt_submit_view(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     try:
+        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
         answers, prediction = _posted_answers(request, attempt)
         attempt_submit(
             participant_id=attempt.participant_id,

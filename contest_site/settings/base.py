@@ -236,9 +236,19 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = env_bool("PHONE_VERIFICATION_ENABLED", True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
+    # SMS codes cost money and can be guessed: one code per number every 30 s, a few per IP;
+    # each code accepts PHONE_VERIFICATION_MAX_ATTEMPTS wrong entries, then a new one is needed.
+    "verify_phone": "1/30s/key,3/m/ip,20/h/ip",
+    "change_phone": "1/m/user,5/h/user",
+    "reset_password": "10/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
 }
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
 # Our own limits (participants.ratelimit): count/period/per, per user and per IP address.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMITS = {

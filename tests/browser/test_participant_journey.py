@@ -46,6 +46,7 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     page.check("input[name=gender][value=female]")
     page.fill("input[name=password1]", "Lan-thi-chuyen-doi-so-2024")
     page.fill("input[name=password2]", "Lan-thi-chuyen-doi-so-2024")
+    page.check("input[name=consent]")
     page.click("button[type=submit]:has-text('Đăng ký')")
 
     expect(page.locator("h1")).to_have_text("Xác minh số điện thoại")

@@ -193,6 +193,7 @@ def _signup_data(unit, **overrides):
         "email": "",
         "password1": "Mat-khau-rat-kho-2024",
         "password2": "Mat-khau-rat-kho-2024",
+        "consent": "on",
     }
     data.update(overrides)
     return data
@@ -258,7 +259,7 @@ def test_signup_refuses_bad_fields_in_vietnamese(client, field, value, message):
     data = _signup_data(UnitFactory())
     data[field] = value
     response = client.post(reverse("account_signup"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert re.search(message, response.content.decode())
     assert not User.objects.exists()
 
