@@ -136,7 +136,7 @@ TEMPLATE_STRIPS = [
     re.compile(r"{% blocktranslate.*?{% endblocktranslate %}", re.S),
     re.compile(r"{#.*?#}", re.S),
     re.compile(r"<script.*?</script>", re.S),
-    re.compile(r'<input type="hidden"[^>]*>'),
+    re.compile(r'<input type="(?:hidden|checkbox|radio)"[^>]*>'),  # values are not shown
     re.compile(r"{%.*?%}", re.S),
     re.compile(r"{{.*?}}", re.S),
 ]

@@ -208,6 +208,7 @@ PUBLIC_PAGES = [
     ("/ket-qua/", "results-index"),
     ("/tham-gia/", "participation-board"),
     ("/giai-tap-the/", "collective-board"),
+    ("/bao-ve-du-lieu-ca-nhan/", "privacy-notice"),
 ]
 
 
@@ -238,6 +239,11 @@ def test_participant_pages_pass_axe_width_text_and_target_checks(open_checker):
         problems += checker.visit("/tai-khoan/ho-so/", "profile")
         problems += checker.visit("/lich-su-thi/", "history")
         problems += checker.visit("/accounts/password/change/", "password-change")
+        problems += checker.visit("/tai-khoan/du-lieu-cua-toi/", "my-data")
+        problems += checker.visit("/tai-khoan/yeu-cau-xoa/", "deletion-request")
+        assert page.goto("/khong-co-trang-nay/").status == 404
+        checker.errors.clear()  # the console reports the 404 itself
+        problems += checker.check("not-found")
         # A certificate is issued on its first download; its public verification page.
         page.goto("/lich-su-thi/")
         download = page.locator("a[href*='tham-gia']").first.get_attribute("href")
