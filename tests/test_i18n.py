@@ -110,12 +110,23 @@ def test_makemessages_finds_no_string_missing_from_the_catalogue(tmp_path):
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            *MAKEMESSAGES_IGNORE, ".git", "__pycache__", "media", "*.sqlite3"
+            *MAKEMESSAGES_IGNORE,
+            ".git",
+            "__pycache__",
+            ".ruff_cache",
+            ".pytest_cache",
+            "media",
+            "backups",
+            "*.sqlite3",
         ),
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "contest_site.settings.base", "VAR_DIR": ""}
+    # Development settings on a scratch SQLite file: makemessages touches no database.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "contest_site.settings.base",
+        "VAR_DIR": str(tmp_path / "var"),
+    }
     env.pop("DATABASE_URL", None)
-    env["VAR_DIR"] = str(tmp_path / "var")
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en"]
         + [f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORE],
