@@ -508,3 +508,14 @@ def test_an_attempt_left_in_progress_is_submitted_at_its_deadline_and_ranked(end
     assert attempt.state == Attempt.State.AUTO_SUBMITTED
     assert attempt.submitted_at == ended_round.ends_at
     assert RoundResult.objects.get(round=ended_round).attempt_id == attempt.pk
+
+
+def test_people_without_a_unit_count_in_totals_but_not_in_the_units_rate(tree_contest):
+    contest, _units, round1, _ = tree_contest
+    citizen = ParticipantFactory(unit=None)
+    finished_attempt(participant=citizen, round=round1, score=5)
+    participation_refresh(contest_id=contest.pk)
+    overall = participation_overall(contest=contest, round=round1)
+    assert (overall.stat.participants, overall.stat.attempts) == (5, 6)  # the citizen too
+    assert (overall.stat.participants_total, overall.stat.attempts_total) == (4, 5)
+    assert overall.stat.rate_percent == 8.0  # 4 of the units' 50 people, as the root says
