@@ -32,23 +32,28 @@ MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _xlsx_rows(content: bytes, *, sheet_name: str | None, max_rows: int) -> list[list[str]]:
     buffer = io.BytesIO(content)
     if not zipfile.is_zipfile(buffer):
-        raise SpreadsheetError(_("Không đọc được tệp Excel (.xlsx)."))
+        raise SpreadsheetError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."))
     with zipfile.ZipFile(buffer) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
             raise SpreadsheetError(_("Tệp quá lớn để xử lý. Hãy chia nhỏ tệp."))
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise SpreadsheetError(_("Không đọc được tệp Excel (.xlsx).")) from error
+        raise SpreadsheetError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from error
     rows = []
     try:
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
-            if number > MAX_IMPORT_ROWS + 1:
+        sheet = (
+            workbook[sheet_name]
+            if sheet_name and sheet_name in workbook.sheetnames
+            else workbook.worksheets[0]
+        )
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > max_rows + 1:
                 raise SpreadsheetError(
-                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": MAX_IMPORT_ROWS}
+                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows}
                 )
             values = []
             for column, cell in enumerate(row, start=1):
@@ -67,12 +72,45 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
     return rows
 
 
-def spreadsheet_rows_read(*, content: bytes, filename: str) -> list[list[str]]:
-    """Every row of the first sheet (or of the CSV) as stripped strings; the header included.
-    Refused clearly: another type of file, an empty or too large file, formulas."""
+def _csv_rows(content: bytes, *, max_rows: int) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            _("Tệp CSV phải được lưu với mã hóa UTF-8 (Excel: “CSV UTF-8”).")
+        ) from error
+    if "\x00" in text:
+        raise SpreadsheetError(_("Tệp không phải bảng tính CSV hợp lệ."))
+    # Excel in Vietnamese (and other comma-decimal locales) saves CSV with semicolons.
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [
+            [cell.strip() for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), dialect)
+        ]
+    except csv.Error as error:  # a field over the size limit, a broken quote
+        raise SpreadsheetError(_("Tệp không phải bảng tính CSV hợp lệ.")) from error
+    if len(rows) > max_rows + 1:
+        raise SpreadsheetError(_("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows})
+    return rows
+
+
+def spreadsheet_rows_read(
+    *,
+    content: bytes,
+    filename: str,
+    sheet_name: str | None = None,
+    max_rows: int | None = None,
+) -> list[list[str]]:
+    """Every row of the sheet `sheet_name` (else the first) or of the CSV, as stripped strings,
+    the header included; row i of the list is row i + 1 of the file. Refused clearly: another
+    type of file, an empty or too large file, a zip bomb, formulas, a CSV not in UTF-8."""
     name = filename.lower()
     if not name.endswith((".xlsx", ".csv")):
-        raise SpreadsheetError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     if not content:
         raise SpreadsheetError(_("Tệp rỗng."))
     if len(content) > MAX_IMPORT_BYTES:
@@ -80,21 +118,10 @@ def spreadsheet_rows_read(*, content: bytes, filename: str) -> list[list[str]]:
             _("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
             % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
         )
+    max_rows = max_rows or MAX_IMPORT_ROWS
     if name.endswith(".xlsx"):
-        return _xlsx_rows(content)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SpreadsheetError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
-    try:
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error as error:  # a NUL byte, a field over the size limit
-        raise SpreadsheetError(_("Không đọc được tệp CSV.")) from error
-    if len(rows) > MAX_IMPORT_ROWS + 1:
-        raise SpreadsheetError(
-            _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": MAX_IMPORT_ROWS}
-        )
-    return rows
+        return _xlsx_rows(content, sheet_name=sheet_name, max_rows=max_rows)
+    return _csv_rows(content, max_rows=max_rows)
 
 
 def _cell_text(value: Any) -> str:

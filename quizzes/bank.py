@@ -7,9 +7,7 @@ nothing when one row is wrong. Imports run one at a time (a PostgreSQL advisory 
 PostgreSQL), so two organisers loading the same file cannot both pass the duplicate check.
 """
 
-import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -28,13 +26,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from participants.models import User
 from participants.services import audit_log_record
+from participants.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
 from rounds.models import Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic
@@ -49,8 +48,7 @@ from .selectors import (
 
 LETTERS = "ABCDEF"[:MAX_CHOICES]
 SHEET_NAME = "Câu hỏi"
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = MAX_IMPORT_BYTES
 MAX_ROWS = 5000
 IMPORT_LOCK_ID = 0x51_42_41_4E_4B  # "QBANK": one import at a time
 ROUND_RANK_TASK = "rounds.round_rank"
@@ -168,14 +166,6 @@ class ImportReport:
 # --- reading files ---------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _header_key(header: str) -> str | None:
     wanted = normalize_question_text(header)
     for key, label, aliases in COLUMNS:
@@ -184,78 +174,17 @@ def _header_key(header: str) -> str | None:
     return None
 
 
-def _raw_rows_xlsx(content: bytes) -> Iterable[tuple[int, list[str]]]:
-    buffer = io.BytesIO(content)
-    if not zipfile.is_zipfile(buffer):
-        raise ImportFileError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."))
-    with zipfile.ZipFile(buffer) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ImportFileError(_("Tệp quá lớn để xử lý. Hãy chia nhỏ tệp."))
-    try:
-        workbook = load_workbook(buffer, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise ImportFileError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from error
-    try:
-        sheet = (
-            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        )
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for column, cell in enumerate(row, start=1):
-                if getattr(cell, "data_type", None) == "f":
-                    raise ImportFileError(
-                        _(
-                            "Ô %(cell)s chứa công thức. Hãy sao chép và dán dạng giá trị "
-                            "(Paste Values) rồi tải lên lại."
-                        )
-                        % {"cell": f"{get_column_letter(column)}{number}"}
-                    )
-                values.append(_cell_text(cell.value))
-            yield number, values
-    finally:
-        workbook.close()
-
-
-def _raw_rows_csv(content: bytes) -> Iterable[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _("Tệp CSV phải được lưu với mã hóa UTF-8 (Excel: “CSV UTF-8”).")
-        ) from error
-    if "\x00" in text:
-        raise ImportFileError(_("Tệp không phải bảng tính CSV hợp lệ."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        for number, values in enumerate(reader, start=1):
-            yield number, [_cell_text(value) for value in values]
-    except csv.Error as error:
-        raise ImportFileError(_("Tệp không phải bảng tính CSV hợp lệ.")) from error
-
-
 def question_file_read(*, name: str, content: bytes) -> list[SheetRow]:
     """The data rows of an uploaded .xlsx or .csv file, keyed by column; refuses broken files."""
-    lowered = name.lower()
-    if lowered.endswith(".xlsx"):
-        raw_rows = _raw_rows_xlsx
-    elif lowered.endswith(".csv"):
-        raw_rows = _raw_rows_csv
-    else:
-        raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-    if not content:
-        raise ImportFileError(_("Tệp rỗng."))
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+    try:
+        raw_rows = spreadsheet_rows_read(
+            content=content, filename=name, sheet_name=SHEET_NAME, max_rows=MAX_ROWS
         )
+    except SpreadsheetError as error:
+        raise ImportFileError(str(error)) from error
     keys: list[str | None] | None = None
     rows: list[SheetRow] = []
-    for number, values in raw_rows(content):
+    for number, values in enumerate(raw_rows, start=1):
         if not any(values):
             continue
         if keys is None:

@@ -34,11 +34,11 @@ def _zip_bomb() -> bytes:
     [
         ("don-vi.xlsx", b"", "Tệp rỗng"),
         ("don-vi.csv", b"", "Tệp rỗng"),
-        ("don-vi.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx hoặc .csv"),
-        ("don-vi.xlsx", b"day khong phai excel", "Không đọc được tệp Excel"),
-        ("don-vi.xlsx", b"PK\x03\x04hong", "Không đọc được tệp Excel"),
+        ("don-vi.pdf", b"%PDF-1.4", "Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)"),
+        ("don-vi.xlsx", b"day khong phai excel", "không phải bảng tính Excel"),
+        ("don-vi.xlsx", b"PK\x03\x04hong", "không phải bảng tính Excel"),
         ("don-vi.csv", "Mã đơn vị".encode("utf-16"), "UTF-8"),
-        ("don-vi.csv", b'"' + b"x" * 200_000 + b'"\n', "Không đọc được tệp CSV"),
+        ("don-vi.csv", b'"' + b"x" * 200_000 + b'"\n', "không phải bảng tính CSV"),
         ("don-vi.csv", b"x" * (5 * 1024 * 1024 + 1), "Tệp quá lớn"),
     ],
 )
