@@ -1,27 +1,12 @@
 """The organisers' admin keeps working under the site's Content-Security-Policy (scripts and
 styles from 'self' only): its JavaScript runs and the browser reports no violation."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.db import connections
 from django.urls import reverse
 
 from tests.factories import ContestFactory, UnitFactory, UserFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "mat-khau-an-toan-2024"
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -34,25 +19,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context()
-        context.add_init_script(RECORD_VIOLATIONS)
-        page = context.new_page()
-        console_errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-        page.console_errors = console_errors
-        yield page
-        browser.close()
+def page(browser):
+    """A desktop-sized tab (the shared `browser` of conftest.py) recording CSP violations."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    tab = context.new_page()
+    console_errors: list[str] = []
+    tab.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    tab.console_errors = console_errors
+    yield tab
+    context.close()
 
 
 def _violations(page) -> list[str]:

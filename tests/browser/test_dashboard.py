@@ -1,9 +1,6 @@
 """The organiser dashboard in real Chromium: Chart.js loads from static/ and every chart
 draws on its canvas; the public board draws its bar chart too."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -19,26 +16,7 @@ from tests.factories import (
 )
 from tests.leaderboard.builders import finished_attempt
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("CI") != "true",
-        reason="Chromium is not installed (/usr/bin/chromium)",
-    ),
-]
+pytestmark = [pytest.mark.browser]
 
 COUNT_DRAWN_PIXELS = """
 () => Array.from(document.querySelectorAll('canvas[data-chart]')).map((canvas) => {
@@ -48,18 +26,6 @@ COUNT_DRAWN_PIXELS = """
   return drawn;
 })
 """
-
-
-@pytest.fixture
-def dashboard_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -80,11 +46,11 @@ def dashboard_contest(transactional_db):
     return contest
 
 
-def test_dashboard_charts_render(live_server, client, dashboard_browser, dashboard_contest):
+def test_dashboard_charts_render(live_server, client, browser, dashboard_contest):
     organiser = UserFactory(is_staff=True)
     organiser.groups.add(Group.objects.get(name=ORGANISER_GROUP))
     client.force_login(organiser)
-    context = dashboard_browser.new_context(reduced_motion="reduce")
+    context = browser.new_context(reduced_motion="reduce")
     context.add_cookies(
         [
             {
@@ -109,8 +75,8 @@ def test_dashboard_charts_render(live_server, client, dashboard_browser, dashboa
     context.close()
 
 
-def test_public_board_chart_renders_for_anyone(live_server, dashboard_browser, dashboard_contest):
-    context = dashboard_browser.new_context(reduced_motion="reduce")
+def test_public_board_chart_renders_for_anyone(live_server, browser, dashboard_contest):
+    context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
     page.goto(f"{live_server.url}/tham-gia/?cuoc_thi=bieu-do&dot=1")
     page.wait_for_function("document.documentElement.dataset.chartsDrawn === '1'")
