@@ -3,10 +3,10 @@
 The history of the four 2024 Thanh Hóa rounds is synthetic: a few thousand participants
 (deterministic names, units, localities; phones +84 980 xxx xxx; unusable passwords, so nobody
 can log in as them), their submitted attempts with realistic scores, durations and predictions,
-then the real ranking and prize services, and publication. Synthetic attempts carry their
-result (score, duration, prediction) but no answer rows: nobody can open them, and the ranking
-reads only the attempt. The demo participant account also gets attempts in rounds 1 and 2, so
-its history shows ranks.
+then the real ranking and prize services, and publication. Every synthetic attempt has its
+answer rows, consistent with its score (easier questions are more often right), so the
+organisers' per-question statistics of these rounds have something to show. The demo
+participant account also gets attempts in rounds 1 and 2, so its history shows ranks.
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from participants.demo import DEMO_PARTICIPANT_PHONE, demo_accounts_seed, demo_u
 from participants.models import Participant, Unit, User
 from participants.phones import normalize_phone
 from quizzes.demo import demo_questions_seed
-from quizzes.models import Attempt
+from quizzes.models import Attempt, AttemptAnswer, Difficulty, Question
 from rounds.demo import THANH_HOA_SLUG, demo_contests_seed
 from rounds.models import Round
 
@@ -245,6 +245,56 @@ def _demo_participant_attempts(
     ]
 
 
+# How likely a question of each difficulty is to be answered right, before the person's skill.
+EASINESS = {Difficulty.EASY: 1.0, Difficulty.MEDIUM: 0.6, Difficulty.HARD: 0.25}
+
+
+def _official_pool() -> list[tuple[int, float, list[int], list[int]]]:
+    """(question id, easiness, choice ids, correct choice ids) of the official bank."""
+    pool = []
+    questions = Question.objects.filter(is_active=True, is_practice=False).prefetch_related(
+        "choices"
+    )
+    for question in questions.order_by("id"):
+        choices = [choice.pk for choice in question.choices.all()]
+        correct = sorted(choice.pk for choice in question.choices.all() if choice.is_correct)
+        pool.append((question.pk, EASINESS[question.difficulty], choices, correct))
+    return pool
+
+
+def _answer_rows(*, attempts: list[Attempt], round: Round) -> list[AttemptAnswer]:
+    """Answer rows for synthetic attempts: a random draw, options shuffled, and exactly
+    `score` of them right, the easier ones (with some luck) first."""
+    rng = random.Random(round.number * 104729)
+    pool = _official_pool()
+    rows = []
+    for attempt in attempts:
+        drawn = rng.sample(pool, min(attempt.question_count, len(pool)))
+        by_ease = sorted(drawn, key=lambda q: q[1] + rng.uniform(0, 0.9), reverse=True)
+        right = {question_id for question_id, *_rest in by_ease[: attempt.score]}
+        for position, (question_id, _ease, choices, correct) in enumerate(drawn, start=1):
+            if question_id in right:
+                selected = correct
+            elif rng.random() < 0.03:
+                selected = []  # left blank
+            else:
+                wrong = [choice for choice in choices if choice not in correct]
+                selected = [rng.choice(wrong)] if wrong else []
+            rows.append(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question_id=question_id,
+                    position=position,
+                    choice_order=rng.sample(choices, len(choices)),
+                    selected=selected,
+                    seq=1,
+                    saved_at=attempt.started_at,
+                    is_correct=question_id in right,
+                )
+            )
+    return rows
+
+
 def demo_history_seed(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Fill the four 2024 rounds with synthetic attempts, rank them and publish them. A round
     that already has attempts is left as it is, so seeding twice changes nothing."""
@@ -271,6 +321,9 @@ def demo_history_seed(*, now: dt.datetime | None = None) -> dict[str, int]:
                         time_limit=contest.time_limit,
                     )
                 Attempt.objects.bulk_create(attempts, batch_size=2000)
+                AttemptAnswer.objects.bulk_create(
+                    _answer_rows(attempts=attempts, round=round), batch_size=5000
+                )
         if round.state not in (Round.State.RANKED, Round.State.PUBLISHED):
             round_rank(round_id=round.pk, now=now)
             ranked += 1

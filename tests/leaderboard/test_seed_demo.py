@@ -83,5 +83,19 @@ def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
         assert round.prediction_actual == results.filter(score=20).count()
         assert Award.objects.filter(round=round).count() >= 11
     assert Participant.objects.values("unit").distinct().count() > 20
+    # Answer rows agree with every score, so the per-question statistics have data.
+    from django.db.models import Count, F, Q
+
+    from quizzes.models import Attempt
+    from quizzes.selectors import round_question_stats
+
+    mismatched = (
+        Attempt.objects.filter(round__in=rounds)
+        .annotate(right=Count("answers", filter=Q(answers__is_correct=True)))
+        .exclude(right=F("score"))
+    )
+    assert not mismatched.exists()
+    stats = round_question_stats(round_id=rounds[0].pk)
+    assert stats and all(row.drawn > 0 for row in stats)
     demo = Participant.objects.get(user__phone=normalize_phone(DEMO_PARTICIPANT_PHONE))
     assert set(participant_recognition(user_id=demo.user_id)) == {rounds[0].pk, rounds[1].pk}
