@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .auth_backends import user_cache_forget
 from .models import User
 from .phones import normalize_phone
 from .sms import sms_send
@@ -73,6 +74,7 @@ class ContestAccountAdapter(DefaultAccountAdapter):
     def set_phone_verified(self, user, phone: str) -> None:
         User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
         user.phone_verified = True
+        user_cache_forget(user_id=user.pk)
 
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()

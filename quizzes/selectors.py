@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from participants.models import Participant
-from rounds.models import Round
+from rounds.models import Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
 
@@ -122,6 +122,44 @@ def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
 def attempt_save_contexts_forget(*, attempt_ids: Iterable[int]) -> None:
     """Drop cached save contexts after their deadline changed (a round closed early)."""
     cache.delete_many([_attempt_context_key(attempt_id) for attempt_id in attempt_ids])
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What starting an attempt must know of a person in a round, read in one query."""
+
+    disqualified: bool
+    last_number: int  # 0 before the first attempt
+    in_progress_id: int | None
+    in_progress_deadline: datetime | None
+
+
+def participant_start_state(*, participant_id: int, round: Round) -> StartState:
+    """Disqualification, attempts used and the attempt in progress, in one query (the opening
+    rush runs this thousands of times a minute)."""
+    attempts = Attempt.objects.filter(participant_id=OuterRef("pk"), round_id=round.pk)
+    in_progress = attempts.filter(state=Attempt.State.IN_PROGRESS).order_by("id")
+    row = (
+        Participant.objects.filter(pk=participant_id)
+        .annotate(
+            disqualified=Exists(
+                Disqualification.objects.filter(
+                    contest_id=round.contest_id, participant_id=OuterRef("pk")
+                )
+            ),
+            last_number=Subquery(
+                attempts.order_by().values("participant_id").annotate(n=Max("number")).values("n")
+            ),
+            in_progress_id=Subquery(in_progress.values("id")[:1]),
+            in_progress_deadline=Subquery(in_progress.values("deadline")[:1]),
+        )
+        .values_list("disqualified", "last_number", "in_progress_id", "in_progress_deadline")
+        .first()
+    )
+    if row is None:
+        return StartState(False, 0, None, None)
+    disqualified, last_number, in_progress_id, deadline = row
+    return StartState(bool(disqualified), last_number or 0, in_progress_id, deadline)
 
 
 def attempt_in_progress(*, participant: Participant, round: Round) -> Attempt | None:

@@ -203,9 +203,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Accounts: the phone number is the login (see participants.adapters).
 AUTH_USER_MODEL = "participants.User"
+# Django's and allauth's backends, reading the session's account from the cache
+# (participants.auth_backends: no query per request for it).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "participants.auth_backends.ModelBackend",
+    "participants.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "participants.hashers.ContestArgon2PasswordHasher",
