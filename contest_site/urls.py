@@ -27,3 +27,9 @@ urlpatterns = [
 # Uploaded files (rules, materials, announcements) in development; the proxy serves them in
 # production.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The load-test harness's reference view (bench/), only when BENCH_ENDPOINTS is on.
+if settings.BENCH_ENDPOINTS:
+    from contest_site.bench import empty
+
+    urlpatterns += [path("bench/empty/", empty, name="bench_empty")]

@@ -68,6 +68,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# The load-test harness (bench/) only: an empty reference view at /bench/empty/ and a count of
+# SQL statements per response (contest_site/bench.py). Never on in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE = ["contest_site.bench.QueryCountMiddleware", *MIDDLEWARE]
+
 # Content-Security-Policy (django-csp), the same in development, tests and production so that
 # an inline script or style attribute fails everywhere, not only after deployment: scripts,
 # styles and fonts come from static/ only; images may also be data: URLs (QR codes).
