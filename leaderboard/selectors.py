@@ -1,4 +1,5 @@
-"""Reads of stored rankings and the cached provisional board (nothing here computes a rank)."""
+"""Reads of stored rankings, the cached provisional board and the stored participation
+statistics (nothing here computes a rank or a rate on the request path)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
-"""Ranking a round, awarding its prizes, and the provisional board of open rounds.
+"""Ranking a round, awarding its prizes, the provisional board of open rounds, and the
+stored participation statistics of units.
 
 The ranking is set-based: one INSERT … SELECT with window functions picks each participant's
 counted attempt (ROW_NUMBER) and ranks them (RANK, so equal keys share a rank: 1, 1, 3). The

@@ -1,5 +1,6 @@
-"""Participation reports, exports, dashboards, the public board, collective ranking and the
-units' promotion ("Tuyên truyền") pages. Views parse input, check access, call selectors."""
+"""Public results and the provisional board; participation reports, exports, dashboards, the
+public board, collective ranking and the units' promotion ("Tuyên truyền") pages. Views parse
+input, check access, call selectors."""
 
 import hashlib
 from zoneinfo import ZoneInfo

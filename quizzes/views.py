@@ -244,4 +244,4 @@ def attempt_result(request, attempt_id: int):
 def history(request):
     participant = participant_of(user=request.user)
     groups = participant_history(participant=participant) if participant else []
-    return render(request, "quizzes/history.html", {"groups": groups})
+    return render(request, "quizzes/history.html", {"groups": groups, "participant": participant})
