@@ -462,10 +462,16 @@ def choice_token(*, attempt_id: int, choice_id: int) -> str:
 
 
 def choice_ids_from_tokens(
-    *, attempt_id: int, question_id: int, tokens: Iterable[str]
+    *,
+    attempt_id: int,
+    question_id: int,
+    tokens: Iterable[str],
+    content: QuestionContent | None = None,
 ) -> list[int] | None:
-    """The option ids behind the tokens of one question, or None if one is not its option."""
-    content = question_contents(question_ids=[question_id]).get(question_id)
+    """The option ids behind the tokens of one question, or None if one is not its option.
+    `content` (the question's, already read from the cache) spares a cache read."""
+    if content is None or content.id != question_id:
+        content = question_contents(question_ids=[question_id]).get(question_id)
     if content is None:
         return None
     by_token = {
