@@ -29,8 +29,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.cached_db import KEY_PREFIX  # noqa: E402
-from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E402
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX, SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -111,7 +110,7 @@ def seed(args) -> None:
     now = timezone.now()
     password_hash = make_password(PASSWORD)  # the contest's Argon2 hasher
     with transaction.atomic():
-        unit = Unit.objects.create(code="BENCH", name="Đơn vị thử tải", kind="other", headcount=1)
+        Unit.objects.create(code="BENCH", name="Đơn vị thử tải", kind="other", headcount=1)
         contest = Contest.objects.create(
             name="Cuộc thi thử tải",
             slug="thu-tai",
@@ -205,7 +204,9 @@ def attempts_prestart(args) -> None:
     state = json.loads(Path(args.state).read_text())
     round = Round.objects.select_related("contest").get(pk=state["main_round"])
     people = state["participants"][: args.count]
-    by_user = {p.user_id: p for p in Participant.objects.filter(user_id__in=[p["user"] for p in people])}
+    by_user = {
+        p.user_id: p for p in Participant.objects.filter(user_id__in=[p["user"] for p in people])
+    }
     out = []
     for person in people:
         attempt = attempt_start(participant=by_user[person["user"]], round=round).attempt
@@ -262,9 +263,7 @@ def check(args) -> None:
             choice_token(attempt_id=attempt_id, choice_id=c) for c in (row[1] if row else [])
         )
         if row is None or row[0] != seq or db_tokens != sorted(tokens):
-            lost.append(
-                {"attempt": attempt_id, "question": question_id, "ack_seq": seq, "db": row}
-            )
+            lost.append({"attempt": attempt_id, "question": question_id, "ack_seq": seq, "db": row})
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT COUNT(*) FROM (SELECT participant_id, round_id FROM quizzes_attempt
@@ -298,7 +297,7 @@ def big_round(args) -> None:
     contest = Contest.objects.get(slug="thu-tai")
     people = args.people or max(1, int(args.attempts / 2.5))
     now = timezone.now()
-    round = Round.objects.create(
+    big = Round.objects.create(
         contest=contest,
         number=Round.objects.filter(contest=contest).count() + 1,
         name=f"Đợt lớn {args.attempts}",
@@ -308,9 +307,11 @@ def big_round(args) -> None:
     )
     existing = Participant.objects.count()
     if existing < people:
-        password_hash = User.objects.filter(phone__startswith="+8490").values_list(
-            "password", flat=True
-        ).first()
+        password_hash = (
+            User.objects.filter(phone__startswith="+8490")
+            .values_list("password", flat=True)
+            .first()
+        )
         _users_create(count=people - existing, phone_prefix="+8492", password_hash=password_hash)
     timings = {"people": round(time.monotonic() - started, 2)}
     with connection.cursor() as cursor:
@@ -335,34 +336,45 @@ def big_round(args) -> None:
                 (participant_id * 101 + n) %% 1000000, 1, '', participant_id, %s
             FROM made
             """,
-            [people, people >= args.attempts, args.attempts, now, round.ends_at, now, round.pk],
+            [people, people >= args.attempts, args.attempts, now, big.ends_at, now, big.pk],
         )
         inserted = cursor.rowcount
         cursor.execute("ANALYZE quizzes_attempt")
     timings["attempts"] = round(time.monotonic() - started - timings["people"], 2)
-    _write(args.out, {"round": round.pk, "attempts": inserted, "people": people, "seconds": timings})
+    _write(args.out, {"round": big.pk, "attempts": inserted, "people": people, "seconds": timings})
 
 
 def rank(args) -> None:
-    """Rank the big round (leaderboard.services.round_rank), then again through the whole
-    close job (the sweep: close, auto-submit, rank, prizes)."""
-    from leaderboard.models import RoundResult
+    """Rank the big round the way it happens after 00h: first `round_rank` alone (timed), then,
+    from the same unranked state, the whole close job (the sweep: close, auto-submit overdue,
+    rank, prizes), then a re-rank (what a disqualification triggers: the stored rows replaced)."""
+    from leaderboard.models import Award, RoundResult
     from leaderboard.services import round_rank
     from rounds.tasks import rounds_sweep
 
+    def unranked() -> None:
+        Award.objects.filter(round_id=args.round)._raw_delete(connection.alias)
+        RoundResult.objects.filter(round_id=args.round)._raw_delete(connection.alias)
+        Round.objects.filter(pk=args.round).update(
+            state=Round.State.OPEN, ranked_at=None, closed_at=None, prediction_actual=None
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE leaderboard_roundresult")
+
     out = {}
+    unranked()
     started = time.monotonic()
     summary = round_rank(round_id=args.round)
     out["rank_seconds"] = round(time.monotonic() - started, 2)
     out["results"] = summary.results
-    # The close job as the 00h sweep runs it: the round back to "open, ended".
-    Round.objects.filter(pk=args.round).update(
-        state=Round.State.OPEN, ranked_at=None, closed_at=None
-    )
+    unranked()
     started = time.monotonic()
     swept = rounds_sweep(now=timezone.now())
     out["close_job_seconds"] = round(time.monotonic() - started, 2)
     out["close_job"] = swept
+    started = time.monotonic()
+    round_rank(round_id=args.round)
+    out["rerank_seconds"] = round(time.monotonic() - started, 2)
     out["stored_results"] = RoundResult.objects.filter(round_id=args.round).count()
     _write(args.out, out)
     print(json.dumps(out))

@@ -25,7 +25,8 @@ from locust import FastHttpUser, events, task
 from locust.exception import StopUser
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "mixed")
-STATE = json.loads(open(os.environ["BENCH_STATE"]).read())
+with open(os.environ["BENCH_STATE"]) as _state:
+    STATE = json.load(_state)
 HOST = os.environ.get("BENCH_HOST", "127.0.0.1:18000")
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid CSRF secret
 THINK = float(os.environ.get("BENCH_THINK", "3"))

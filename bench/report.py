@@ -200,7 +200,8 @@ def markdown(result: dict) -> str:
             "",
             f"Generated in SQL in {g['seconds']} s. `round_rank`: **{r['rank_seconds']} s** for "
             f"{r['results']:,} stored results. The whole close job (the sweep: close, auto-submit "
-            f"overdue, rank, prizes): **{r['close_job_seconds']} s** ({r['close_job']}).",
+            f"overdue, rank, prizes): **{r['close_job_seconds']} s** ({r['close_job']}). A re-rank "
+            f"(after a disqualification: the stored rows replaced): {r.get('rerank_seconds')} s.",
             "",
         ]
         targets += [

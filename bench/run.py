@@ -96,9 +96,13 @@ class Stack:
             self.args.worker_class,
             "contest_site.wsgi:application",
         ]
-        self.log = open(self.args.work / "gunicorn.log", "w")
+        self.log = open(self.args.work / "gunicorn.log", "w")  # noqa: SIM115 - the server's lifetime
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.time() + 30
@@ -266,9 +270,7 @@ def wrk_run(args, stack, mode: str, records: Path, seconds: float, first_seq: in
         "--", mode, str(records), str(first_seq),
     ]  # fmt: skip
     with Measured(stack) as measured:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=seconds + 60
-        )
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = [x for x in completed.stdout.splitlines() if x.startswith("{")]
     if not line:
         raise SystemExit("wrk gave no result:\n" + completed.stdout + completed.stderr)
@@ -344,7 +346,9 @@ def locust_run(args, stack, env, name: str, users: int, seconds: float, extra: d
         )  # fmt: skip
     stats_path = Path(f"{prefix}_stats.csv")
     if not stats_path.exists():
-        raise SystemExit("locust gave no stats:\n" + completed.stdout[-3000:] + completed.stderr[-3000:])
+        raise SystemExit(
+            "locust gave no stats:\n" + completed.stdout[-3000:] + completed.stderr[-3000:]
+        )
     counted = load_json(queries) if queries.exists() else {}
     rows = {}
     total_requests = 0
@@ -538,7 +542,7 @@ def main() -> None:
         "rush": 1000 if quick else 5000,
         "mixed_users": 300 if quick else 1000,
         "mixed_seconds": 25 if quick else 90,
-        "think": 2.0 if quick else 2.0,
+        "think": 2.0,
         "login_seconds": 8 if quick else 20,
         "rank_attempts": 100_000 if quick else 1_000_000,
         "export_rows": 100_000 if quick else 1_000_000,
