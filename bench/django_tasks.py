@@ -49,7 +49,9 @@ def _write(path: str, data) -> None:
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
-def _users_create(*, count: int, phone_prefix: str, password_hash: str) -> list[int]:
+def _users_create(
+    *, count: int, phone_prefix: str, password_hash: str, first: int = 1
+) -> list[int]:
     """`count` accounts with their participant profiles in two INSERT … SELECT statements."""
     now = timezone.now()
     unit = Unit.objects.get(code="BENCH")
@@ -59,10 +61,10 @@ def _users_create(*, count: int, phone_prefix: str, password_hash: str) -> list[
             INSERT INTO participants_user (password, is_superuser, is_staff, is_active,
                 date_joined, phone, phone_verified, email)
             SELECT %s, false, false, true, %s, %s || lpad(i::text, 7, '0'), true, ''
-            FROM generate_series(1, %s) AS i
+            FROM generate_series(%s, %s) AS i
             RETURNING id
             """,
-            [password_hash, now, phone_prefix, count],
+            [password_hash, now, phone_prefix, first, first + count - 1],
         )
         user_ids = sorted(row[0] for row in cursor.fetchall())
         cursor.execute(
@@ -312,7 +314,12 @@ def big_round(args) -> None:
             .values_list("password", flat=True)
             .first()
         )
-        _users_create(count=people - existing, phone_prefix="+8492", password_hash=password_hash)
+        _users_create(
+            count=people - existing,
+            phone_prefix="+8492",
+            password_hash=password_hash,
+            first=User.objects.filter(phone__startswith="+8492").count() + 1,
+        )
     timings = {"people": round(time.monotonic() - started, 2)}
     with connection.cursor() as cursor:
         # Person k makes attempts 1..n (n = 1, 2, 3 or 4, 2.5 on average) until the total.

@@ -96,7 +96,7 @@ class Participant(FastHttpUser):
         self.number = next(_next_user)
 
     @task
-    def run(self):
+    def scenario(self):
         if SCENARIO == "rush":
             self.rush()
         elif SCENARIO == "login":
@@ -225,4 +225,7 @@ class Participant(FastHttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"login: {response.status_code}")
+                reason = re.search(
+                    r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]+)', response.text or ""
+                )
+                response.failure(f"login: {response.status_code} {reason and reason.group(1)}")

@@ -619,4 +619,7 @@ def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int
         else:
             pool = [(count, list(questions.values_list("id", flat=True)))]
         cache.set(key, pool, POOL_CACHE_TIMEOUT)
+        # The texts of the whole pool, in the cache at once (two queries) rather than bit by
+        # bit by the first thousands of starts of the 00h rush.
+        question_contents(question_ids={qid for _, ids in pool for qid in ids})
     return pool
