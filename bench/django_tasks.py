@@ -387,6 +387,27 @@ def rank(args) -> None:
     print(json.dumps(out))
 
 
+def storage(args) -> None:
+    """Disk taken by attempts with their answer rows (tables, indexes, TOAST)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT pg_total_relation_size('quizzes_attempt'),
+                      pg_total_relation_size('quizzes_attemptanswer'),
+                      (SELECT COUNT(*) FROM quizzes_attempt),
+                      (SELECT COUNT(*) FROM quizzes_attemptanswer)"""
+        )
+        attempt_bytes, answer_bytes, attempts, answers = cursor.fetchone()
+    per_answer = answer_bytes / max(answers, 1)
+    per_attempt = attempt_bytes / max(attempts, 1)
+    out = {
+        "attempt_bytes": round(per_attempt),
+        "answer_bytes": round(per_answer),
+        "answers_counted": answers,
+        "gb_per_100k_attempts_of_20": round((per_attempt + 20 * per_answer) * 100_000 / 2**30, 2),
+    }
+    _write(args.out, out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -419,6 +440,9 @@ def main() -> None:
     p.add_argument("--round", type=int, required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(run=rank)
+    p = sub.add_parser("storage")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=storage)
     args = parser.parse_args()
     args.run(args)
 

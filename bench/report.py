@@ -234,6 +234,16 @@ def markdown(result: dict) -> str:
                 r["worker_rss_peak_mb"] <= 256 and r["status"] == 200,
             )
         )
+    if result.get("storage"):
+        st = result["storage"]
+        out += [
+            "## Storage",
+            "",
+            f"An attempt row takes {st['attempt_bytes']} bytes and an answer row "
+            f"{st['answer_bytes']} bytes with their indexes: "
+            f"**{st['gb_per_100k_attempts_of_20']} GB per 100,000 attempts** of 20 questions.",
+            "",
+        ]
     out += ["## DESIGN §4 targets", "", "| target | measured | |", "| --- | --- | --- |"]
     out += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in targets]
     out += [""]

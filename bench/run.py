@@ -309,8 +309,9 @@ def scenario_ceilings(args, stack, env, state) -> dict:
     out = {}
     # Warm-up: every worker loads its code paths, sessions and questions get cached.
     wrk_run(args, stack, "page", records, max(2, seconds // 4))
+    wrk_run(args, stack, "save", records, max(2, seconds // 4), first_seq=1)
     out["empty_before"] = wrk_run(args, stack, "empty", records, seconds)
-    out["answer_save"] = wrk_run(args, stack, "save", records, seconds, first_seq=1)
+    out["answer_save"] = wrk_run(args, stack, "save", records, seconds, first_seq=100_000)
     out["quiz_page"] = wrk_run(args, stack, "page", records, seconds)
     out["empty_after"] = wrk_run(args, stack, "empty", records, seconds)
     empty = (out["empty_before"]["throughput_rps"] + out["empty_after"]["throughput_rps"]) / 2
@@ -653,6 +654,9 @@ def main() -> None:
         if "a" in args.only and args.wrk:
             check = correctness(args, env, "ceilings", [])
             result["scenarios"]["ceilings"]["check"] = check
+        if "c" in args.only:
+            django_task(args, env, "storage", "--out", args.work / "storage.json")
+            result["storage"] = load_json(args.work / "storage.json")
     finally:
         stack.stop()
         if not args.keep:
