@@ -65,6 +65,16 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def _cpu_seconds_with_reaped_children(pid: int) -> float:
+    """A process's CPU time plus that of its children that have exited (gunicorn recycles
+    workers: their time must not vanish from the count)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _rss_bytes(pid: int) -> int:
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
@@ -121,7 +131,9 @@ class Stack:
         return _children(self.process.pid) if self.process else []
 
     def cpu(self) -> dict:
-        web = _cpu_seconds(self.process.pid) + sum(_cpu_seconds(p) for p in self.workers())
+        web = _cpu_seconds_with_reaped_children(self.process.pid) + sum(
+            _cpu_seconds(p) for p in self.workers()
+        )
         db = sum(_cpu_seconds(p) for p in self.db_backends())
         return {"web": web, "db": db}
 
@@ -532,7 +544,13 @@ def main() -> None:
     parser.add_argument("--rank-attempts", type=int)
     parser.add_argument("--export-rows", type=int)
     parser.add_argument("--db-name", default="contest_benchrun")
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x").rsplit(
+            "/", 1
+        )[0],
+        help="PostgreSQL server (the bench creates and drops its own database there)",
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
