@@ -555,6 +555,8 @@ def main() -> None:
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
+    # Stopped from outside (timeout, kill): still stop the server and drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     quick = args.quick
     defaults = {
         "ceiling_seconds": 5 if quick else 15,
