@@ -30,7 +30,8 @@ def _check(check: dict | None) -> str:
     return (
         f"Correctness check: {check['acknowledged_saves']:,} acknowledged saves, "
         f"{check['answers_checked']:,} answers compared, **{check['answers_lost_or_stale']} lost "
-        f"or stale**; participants with two attempts in progress: "
+        f"or stale** ({check.get('answers_newer_than_acknowledged', 0)} hold a later save that "
+        f"was in flight when the load stopped); participants with two attempts in progress: "
         f"**{check['participants_with_two_in_progress']}**; attempts past their deadline left "
         f"in progress after the sweep: **{check['overdue_left_in_progress']}** "
         f"({check['overdue_submitted_by_sweep']} auto-submitted by it) → "
@@ -118,7 +119,9 @@ def markdown(result: dict) -> str:
             HEAD,
             *(_row(name, row) for name, row in r["requests"].items()),
             "",
-            f"Attempts created: **{r['attempts_created']:,}** (expected {r['participants']:,}); "
+            f"Attempts created: **{r['attempts_created']:,}** for {start.get('requests', 0):,} "
+            f"“Vào thi” requests ({start.get('failures', 0)} failed; {r['participants']:,} people "
+            "scheduled: those not served within the run's time bound never pressed); "
             f"first to last start {r['starts_spread_seconds']} s. " + _cpu(r),
             "",
             _check(r.get("check")),
@@ -127,10 +130,12 @@ def markdown(result: dict) -> str:
             (
                 f"start: {r['participants']:,} in {r['window_seconds']:.0f} s, 0 errors, exactly "
                 "N attempts, p99 ≤ 3 s",
-                f"{start.get('failures', '?')} errors, {r['attempts_created']:,} attempts, "
-                f"p99 {start.get('p99_ms', 0):,.0f} ms",
+                f"{start.get('failures', '?')} errors, {r['attempts_created']:,} attempts for "
+                f"{start.get('requests', 0):,} presses, last start {r['starts_spread_seconds']} s "
+                f"after the first, p99 {start.get('p99_ms', 0):,.0f} ms",
                 start.get("failures") == 0
-                and r["attempts_created"] == r["participants"]
+                and r["attempts_created"] == r["participants"] == start.get("requests")
+                and r["starts_spread_seconds"] <= r["window_seconds"] + 1
                 and start.get("p99_ms", 1e9) <= 3000,
             )
         )

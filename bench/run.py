@@ -312,10 +312,14 @@ def scenario_ceilings(args, stack, env, state) -> dict:
                 args.ceiling_attempts, "--out", prestart)  # fmt: skip
     records = args.work / "records.txt"
     lines = []
-    for item in load_json(prestart):
-        for q in item["questions"]:
-            lines.append(f"{item['session']} {item['attempt']} {q['id']} {q['tokens'][0]} "
-                         f"{q['tokens'][1]}")  # fmt: skip
+    items = load_json(prestart)
+    # Question by question across all attempts: the warm-up touches every attempt early.
+    for position in range(max(len(item["questions"]) for item in items)):
+        for item in items:
+            if position < len(item["questions"]):
+                q = item["questions"][position]
+                lines.append(f"{item['session']} {item['attempt']} {q['id']} {q['tokens'][0]} "
+                             f"{q['tokens'][1]}")  # fmt: skip
     records.write_text("\n".join(lines) + "\n")
     seconds = args.ceiling_seconds
     out = {}
@@ -419,7 +423,7 @@ def scenario_rush(args, stack, env, state) -> dict:
         django_task(args, env, "rush-open", "--round", state["rush_round"], "--in-seconds", 4)
     )
     result = locust_run(
-        args, stack, env, "rush", min(n, args.rush_users), args.rush_window + 60,
+        args, stack, env, "rush", min(n, args.rush_users), args.rush_window + 150,
         {"BENCH_SCENARIO": "rush", "BENCH_OFFSET": args.ceiling_attempts, "BENCH_COUNT": n,
          "BENCH_WINDOW": args.rush_window, "BENCH_STARTS_AT": opened["starts_at"],
          "BENCH_ROUND": state["rush_round"], "spawn_rate": 1000},
@@ -561,8 +565,8 @@ def main() -> None:
     defaults = {
         "ceiling_seconds": 5 if quick else 15,
         "rush": 1000 if quick else 5000,
-        "mixed_users": 300 if quick else 1000,
-        "mixed_seconds": 25 if quick else 90,
+        "mixed_users": 300 if quick else 600,
+        "mixed_seconds": 25 if quick else 60,
         "think": 2.0,
         "login_seconds": 8 if quick else 20,
         "rank_attempts": 100_000 if quick else 1_000_000,
