@@ -563,10 +563,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     quick = args.quick
     defaults = {
-        "ceiling_seconds": 5 if quick else 15,
+        "ceiling_seconds": 4 if quick else 15,
         "rush": 1000 if quick else 5000,
         "mixed_users": 300 if quick else 600,
-        "mixed_seconds": 25 if quick else 60,
+        "mixed_seconds": 20 if quick else 60,
         "think": 2.0,
         "login_seconds": 8 if quick else 20,
         "rank_attempts": 100_000 if quick else 1_000_000,
