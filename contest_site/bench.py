@@ -14,8 +14,9 @@ def empty(request):
 
 
 class QueryCountMiddleware:
-    """Outermost middleware: counts every statement of the request (session, account, view),
-    transaction control apart, in every database connection."""
+    """Outermost middleware: counts every SQL statement of the request (session, account,
+    view) in every database connection. BEGIN and COMMIT are the driver's (psycopg2) and pass
+    no execute wrapper; savepoints are counted apart (X-Bench-Transaction)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
