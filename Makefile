@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contest
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run test lint format migrations-check install clean deploy-smoke faults
+.PHONY: run test lint format migrations-check install clean deploy-smoke faults bench bench-quick
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,15 @@ deploy-smoke: install
 # load, with workers killed and servers restarted; writes bench/faults/results/last.md.
 faults: install
 	$(PY) bench/faults/run.py $(FAULTS_ARGS)
+
+# The load test (bench/README in README.md, "Hiệu năng / Performance"): the production-shaped stack
+# on 127.0.0.1:18000, its own database and Redis db 7; report in bench/results/. Not run in CI.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--only ae --rank-attempts 2000000".
+bench: install
+	@$(PY) scripts/check_services.py
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The same in under two minutes, with small sizes.
+bench-quick: install
+	@$(PY) scripts/check_services.py
+	$(PY) bench/run.py --quick $(BENCH_ARGS)

@@ -34,3 +34,9 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A Vietnamese error page (JSON for JSON requests); 503 while the database is unreachable.
 handler500 = "contest_site.errors.server_error"
+
+# The load-test harness's reference view (bench/), only when BENCH_ENDPOINTS is on.
+if settings.BENCH_ENDPOINTS:
+    from contest_site.bench import empty
+
+    urlpatterns += [path("bench/empty/", empty, name="bench_empty")]

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .auth_backends import user_cache_forget
 from .models import User
 from .phones import normalize_phone
 from .sms import sms_send
@@ -73,6 +74,16 @@ class ContestAccountAdapter(DefaultAccountAdapter):
     def set_phone_verified(self, user, phone: str) -> None:
         User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
         user.phone_verified = True
+        user_cache_forget(user_id=user.pk)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """allauth keys its failed-login limit ("5/5m/key") on the email or username only; a
+        phone login has neither, so every account shared one key: five wrong passwords
+        anywhere on the site, or a handful of logins at the same moment (bench/: the 00h
+        rush), refused every login for five minutes. The phone number is the key here."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        phone = credentials.get("phone")
+        return f"{key}{phone}" if phone else key
 
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()

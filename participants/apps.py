@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +7,16 @@ def _sync_organiser_groups(sender, **kwargs) -> None:
     from .services import organiser_groups_sync
 
     organiser_groups_sync()
+
+
+def _forget_cached_user(sender, instance, **kwargs) -> None:
+    """A saved or deleted account or profile: the next request reads it afresh
+    (participants.auth_backends)."""
+    from .auth_backends import user_cache_forget
+
+    user_id = instance.pk if sender._meta.model_name == "user" else instance.user_id
+    if user_id is not None:
+        user_cache_forget(user_id=user_id)
 
 
 class ParticipantsConfig(AppConfig):
@@ -17,3 +27,9 @@ class ParticipantsConfig(AppConfig):
         # Permissions of an app exist once its own post_migrate ran; syncing on every app's
         # signal (idempotent) leaves the groups complete after the last one.
         post_migrate.connect(_sync_organiser_groups, dispatch_uid="organiser_groups_sync")
+        for model_name in ("User", "Participant"):
+            model = self.get_model(model_name)
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _forget_cached_user, sender=model, dispatch_uid=f"forget_user_{model_name}"
+                )

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from participants.models import Participant
-from rounds.models import Round
+from rounds.models import Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
 
@@ -138,6 +138,44 @@ def attempt_session_refused(*, attempt: Attempt, session_key: str | None) -> boo
         and attempt.session_key
         and attempt.session_key != (session_key or "")
     )
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What starting an attempt must know of a person in a round, read in one query."""
+
+    disqualified: bool
+    last_number: int  # 0 before the first attempt
+    in_progress_id: int | None
+    in_progress_deadline: datetime | None
+
+
+def participant_start_state(*, participant_id: int, round: Round) -> StartState:
+    """Disqualification, attempts used and the attempt in progress, in one query (the opening
+    rush runs this thousands of times a minute)."""
+    attempts = Attempt.objects.filter(participant_id=OuterRef("pk"), round_id=round.pk)
+    in_progress = attempts.filter(state=Attempt.State.IN_PROGRESS).order_by("id")
+    row = (
+        Participant.objects.filter(pk=participant_id)
+        .annotate(
+            disqualified=Exists(
+                Disqualification.objects.filter(
+                    contest_id=round.contest_id, participant_id=OuterRef("pk")
+                )
+            ),
+            last_number=Subquery(
+                attempts.order_by().values("participant_id").annotate(n=Max("number")).values("n")
+            ),
+            in_progress_id=Subquery(in_progress.values("id")[:1]),
+            in_progress_deadline=Subquery(in_progress.values("deadline")[:1]),
+        )
+        .values_list("disqualified", "last_number", "in_progress_id", "in_progress_deadline")
+        .first()
+    )
+    if row is None:
+        return StartState(False, 0, None, None)
+    disqualified, last_number, in_progress_id, deadline = row
+    return StartState(bool(disqualified), last_number or 0, in_progress_id, deadline)
 
 
 def attempt_in_progress(*, participant: Participant, round: Round) -> Attempt | None:
@@ -440,10 +478,16 @@ def choice_token(*, attempt_id: int, choice_id: int) -> str:
 
 
 def choice_ids_from_tokens(
-    *, attempt_id: int, question_id: int, tokens: Iterable[str]
+    *,
+    attempt_id: int,
+    question_id: int,
+    tokens: Iterable[str],
+    content: QuestionContent | None = None,
 ) -> list[int] | None:
-    """The option ids behind the tokens of one question, or None if one is not its option."""
-    content = question_contents(question_ids=[question_id]).get(question_id)
+    """The option ids behind the tokens of one question, or None if one is not its option.
+    `content` (the question's, already read from the cache) spares a cache read."""
+    if content is None or content.id != question_id:
+        content = question_contents(question_ids=[question_id]).get(question_id)
     if content is None:
         return None
     by_token = {
@@ -594,4 +638,7 @@ def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int
         else:
             pool = [(count, list(questions.values_list("id", flat=True)))]
         cache.set(key, pool, POOL_CACHE_TIMEOUT)
+        # The texts of the whole pool, in the cache at once (two queries) rather than bit by
+        # bit by the first thousands of starts of the 00h rush.
+        question_contents(question_ids={qid for _, ids in pool for qid in ids})
     return pool

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,14 +19,17 @@ from django.utils.translation import gettext_lazy
 from participants.models import Participant, User
 from participants.selectors import participant_missing_fields
 from participants.services import audit_log_record
-from rounds.models import Contest, Disqualification, Round
+from rounds.models import Contest, Round
 
 from .models import Attempt, AttemptAnswer, Question
 from .selectors import (
+    AttemptSaveContext,
+    QuestionContent,
     attempt_save_context,
     attempt_save_contexts_forget,
     attempt_session_refused,
     choice_ids_from_tokens,
+    participant_start_state,
     question_contents,
     round_question_pool,
 )
@@ -114,25 +117,20 @@ def attempt_start(
             409,
         )
     _age_check(contest=contest, participant=participant, now=now)
-    if Disqualification.objects.filter(contest_id=contest.pk, participant=participant).exists():
+    state = participant_start_state(participant_id=participant.pk, round=round)
+    if state.disqualified:
         raise AttemptError(
             "disqualified",
             _("Tài khoản của bạn đã bị Ban Tổ chức loại khỏi cuộc thi. Liên hệ Ban Tổ chức."),
             403,
         )
+    if state.in_progress_id is not None:
+        if now < state.in_progress_deadline + contest.grace:
+            resumed = Attempt.objects.get(pk=state.in_progress_id)
+            return AttemptStart(attempt=resumed, resumed=True, shortened=False)
+        attempt_finalize(attempt_id=state.in_progress_id, now=now)
 
-    existing = list(
-        Attempt.objects.filter(participant=participant, round=round).only(
-            "id", "number", "state", "deadline", "started_at", "round_id", "participant_id"
-        )
-    )
-    in_progress = next((a for a in existing if a.state == Attempt.State.IN_PROGRESS), None)
-    if in_progress is not None:
-        if now < in_progress.deadline + contest.grace:
-            return AttemptStart(attempt=in_progress, resumed=True, shortened=False)
-        attempt_finalize(attempt_id=in_progress.pk, now=now)
-
-    next_number = max((a.number for a in existing), default=0) + 1
+    next_number = state.last_number + 1
     # A practice round ("Thi thử") has no limit on attempts.
     if not round.is_practice and next_number > contest.attempts_per_round:
         raise AttemptError(
@@ -194,6 +192,51 @@ def _save_refusal(*, attempt_id: int, participant_id: int) -> AttemptError:
     )
 
 
+def _answer_guarded_update(
+    *,
+    attempt_id: int,
+    question_id: int,
+    participant_id: int,
+    chosen: list[int],
+    seq: int,
+    now: datetime,
+    deadline_after: datetime,
+) -> int:
+    """The save's one statement: the answer row changes only if this save is newer than the
+    stored one, the row is not marked yet (a finished attempt's rows are) and the attempt is
+    this person's, in progress and within its deadline (plus grace). Written in SQL because
+    it runs more than any other statement and the ORM's UPDATE with joined conditions costs
+    more to compile than to run; the same conditions as
+    `AttemptAnswer.objects.filter(…, attempt__state=…).update(…)`, portable to SQLite."""
+    answer_table, attempt_table = AttemptAnswer._meta.db_table, Attempt._meta.db_table
+    ops = connection.ops
+    selected = AttemptAnswer._meta.get_field("selected").get_db_prep_save(chosen, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {answer_table} SET selected = %s, seq = %s, saved_at = %s
+            WHERE attempt_id = %s AND question_id = %s AND seq < %s AND is_correct IS NULL
+              AND EXISTS (
+                SELECT 1 FROM {attempt_table} a
+                WHERE a.id = %s AND a.participant_id = %s AND a.state = %s AND a.deadline > %s
+              )
+            """,
+            [
+                selected,
+                seq,
+                ops.adapt_datetimefield_value(now),
+                attempt_id,
+                question_id,
+                seq,
+                attempt_id,
+                participant_id,
+                Attempt.State.IN_PROGRESS,
+                ops.adapt_datetimefield_value(deadline_after),
+            ],
+        )
+        return cursor.rowcount
+
+
 def answer_save(
     *,
     participant_id: int,
@@ -202,18 +245,21 @@ def answer_save(
     choice_ids: list[int],
     seq: int,
     now: datetime | None = None,
+    context: AttemptSaveContext | None = None,
+    content: QuestionContent | None = None,
 ) -> bool:
     """Save the option(s) chosen for one question of an in-progress attempt, in one guarded
-    write. Returns False when a newer save (higher `seq`) is already stored."""
+    write. Returns False when a newer save (higher `seq`) is already stored. `context` and
+    `content` spare the cache reads when the caller already made them."""
     now = now or timezone.now()
-    context = attempt_save_context(attempt_id=attempt_id)
+    context = context or attempt_save_context(attempt_id=attempt_id)
     if context is None or context.participant_id != participant_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
     if now.timestamp() >= context.deadline_with_grace_seconds:
         raise AttemptError(
             "deadline_passed", _("Đã hết thời gian làm bài, câu trả lời không được lưu."), 409
         )
-    content = question_contents(question_ids=[question_id]).get(question_id)
+    content = content or question_contents(question_ids=[question_id]).get(question_id)
     if content is None:
         raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."), 400)
     chosen = sorted(set(choice_ids))
@@ -222,15 +268,15 @@ def answer_save(
     if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
         raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."), 400)
 
-    updated = AttemptAnswer.objects.filter(
+    updated = _answer_guarded_update(
         attempt_id=attempt_id,
         question_id=question_id,
-        seq__lt=seq,
-        is_correct__isnull=True,
-        attempt__participant_id=participant_id,
-        attempt__state=Attempt.State.IN_PROGRESS,
-        attempt__deadline__gt=now - context.grace,
-    ).update(selected=chosen, seq=seq, saved_at=now)
+        participant_id=participant_id,
+        chosen=chosen,
+        seq=seq,
+        now=now,
+        deadline_after=now - context.grace,
+    )
     if updated:
         return True
     stale = AttemptAnswer.objects.filter(
@@ -280,9 +326,11 @@ def prediction_save(
 
 def _posted_answers_apply(
     *, rows: list[AttemptAnswer], answers: dict[int, list[int]], contents, now: datetime
-) -> None:
+) -> bool:
     """Store the answers a plain form submit carried (no JavaScript, or the last choices before
-    the autosave ran), for the questions it names; validated before anything is written."""
+    the autosave ran), for the questions it names; validated before anything is written.
+    Changes the rows in memory; the caller writes them (with their marks, in one statement).
+    Returns whether one changed."""
     by_question = {row.question_id: row for row in rows}
     changed = []
     for question_id, choice_ids in answers.items():
@@ -298,8 +346,7 @@ def _posted_answers_apply(
         if chosen and chosen != sorted(row.selected):
             row.selected, row.seq, row.saved_at = chosen, row.seq + 1, now
             changed.append(row)
-    if changed:
-        AttemptAnswer.objects.bulk_update(changed, ["selected", "seq", "saved_at"])
+    return bool(changed)
 
 
 def attempt_answer_record(
@@ -333,8 +380,9 @@ def attempt_answer_record(
             seq=seq,
             now=now,
         )
+    content = question_contents(question_ids=[question_id]).get(question_id)
     choice_ids = choice_ids_from_tokens(
-        attempt_id=attempt_id, question_id=question_id, tokens=choice_tokens or []
+        attempt_id=attempt_id, question_id=question_id, tokens=choice_tokens or [], content=content
     )
     if choice_ids is None:
         raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."), 400)
@@ -345,6 +393,8 @@ def attempt_answer_record(
         choice_ids=choice_ids,
         seq=seq,
         now=now,
+        context=context,
+        content=content,
     )
 
 
@@ -356,11 +406,14 @@ def attempt_finalize(
     participant_id: int | None = None,
     answers: dict[int, list[int]] | None = None,
     prediction: int | None = None,
+    session_key: str | None = None,
 ) -> Attempt:
     """Submit an attempt and score it; idempotent. Submitted by the person before the deadline
     (plus grace): `submitted_at` is now, capped at the deadline, and the answers the submit
     carried are stored first. Otherwise it is auto-submitted with `submitted_at = deadline`,
-    counting the answers saved until then."""
+    counting the answers saved until then. With `session_key`, the person's submit is refused
+    from another session when the contest binds attempts to sessions (checked here, on the
+    locked row, so the submit stays within its query budget)."""
     now = now or timezone.now()
     with transaction.atomic():
         # One statement locks the answer rows and, through the join, the attempt: saves in
@@ -372,7 +425,9 @@ def attempt_finalize(
         if participant_id is not None:
             rows_query = rows_query.filter(attempt__participant_id=participant_id)
         rows = list(
-            rows_query.select_related("attempt", "attempt__round__contest").order_by("position")
+            rows_query.select_related(
+                "attempt", "attempt__round__contest", "attempt__participant"
+            ).order_by("position")
         )
         if rows:
             attempt = rows[0].attempt
@@ -389,13 +444,23 @@ def attempt_finalize(
                 raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
         if attempt.is_finished:
             return attempt
+        extra_fields = []
+        if session_key is not None and attempt.round.contest.bind_attempt_to_session:
+            if not attempt.session_key:  # never bound, or unlocked: this session claims it
+                attempt.session_key = session_key
+                extra_fields.append("session_key")
+            elif attempt_session_refused(attempt=attempt, session_key=session_key):
+                raise AttemptError("session_mismatch", str(_SESSION_MESSAGE), 403)
         grace = attempt.round.contest.grace
         contents = question_contents(question_ids=[row.question_id for row in rows])
+        answers_changed = False
         if by_participant and now < attempt.deadline + grace:
             state = Attempt.State.SUBMITTED
             submitted_at = min(now, attempt.deadline)
             if answers:
-                _posted_answers_apply(rows=rows, answers=answers, contents=contents, now=now)
+                answers_changed = _posted_answers_apply(
+                    rows=rows, answers=answers, contents=contents, now=now
+                )
             if prediction is not None:
                 if prediction < 0 or prediction > PREDICTION_MAX:
                     raise AttemptError("invalid_prediction", _PREDICTION_MESSAGE)
@@ -406,7 +471,12 @@ def attempt_finalize(
         correct_ids = [
             row.id for row in rows if set(row.selected) == contents[row.question_id].correct_ids
         ]
-        if rows:
+        if answers_changed:
+            # The posted answers and every mark in one statement (query budget: submit ≤ 4).
+            for row in rows:
+                row.is_correct = row.id in correct_ids
+            AttemptAnswer.objects.bulk_update(rows, ["selected", "seq", "saved_at", "is_correct"])
+        elif rows:
             AttemptAnswer.objects.filter(attempt_id=attempt_id).update(
                 is_correct=Case(When(id__in=correct_ids, then=Value(True)), default=Value(False))
             )
@@ -414,8 +484,20 @@ def attempt_finalize(
         attempt.submitted_at = submitted_at
         attempt.score = len(correct_ids)
         attempt.duration_ms = (submitted_at - attempt.started_at) // timedelta(milliseconds=1)
-        attempt.save(update_fields=["state", "submitted_at", "score", "duration_ms", "prediction"])
-        if not attempt.round.is_practice:  # practising does not lock the profile
+        attempt.save(
+            update_fields=[
+                "state",
+                "submitted_at",
+                "score",
+                "duration_ms",
+                "prediction",
+                *extra_fields,
+            ]
+        )
+        # The first finished attempt of a real round locks the profile (practising does not);
+        # the rows' query already read whether it is locked.
+        known_locked = rows and attempt.participant.profile_locked_at is not None
+        if not attempt.round.is_practice and not known_locked:
             Participant.objects.filter(
                 pk=attempt.participant_id, profile_locked_at__isnull=True
             ).update(profile_locked_at=submitted_at)
@@ -429,6 +511,7 @@ def attempt_submit(
     now: datetime | None = None,
     answers: dict[int, list[int]] | None = None,
     prediction: int | None = None,
+    session_key: str | None = None,
 ) -> Attempt:
     """The participant's own submit: idempotent, one state change under parallel submits.
     `answers` (question id → choice ids) and `prediction` are what a plain form submit carried;
@@ -440,6 +523,7 @@ def attempt_submit(
         participant_id=participant_id,
         answers=answers,
         prediction=prediction,
+        session_key=session_key or "",
     )
 
 

@@ -51,6 +51,12 @@ def _refusal(request, error: AttemptError):
     )
 
 
+def _profile(request):
+    """The participant profile loaded with the session's account (participants.auth_backends
+    caches both): no query. Read-only here: profile edits go through participant_of."""
+    return getattr(request.user, "participant", None)
+
+
 def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": str(message), "code": code}, status=status)
 
@@ -60,7 +66,7 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
 @rate_limited("attempt_start", as_json=False)
 def attempt_start_view(request, round_id: int):
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    participant = participant_of(user=request.user)
+    participant = _profile(request)
     if participant is None:
         return _refusal(
             request,
@@ -181,7 +187,7 @@ def answer_save_view(request, attempt_id: int):
     return JsonResponse({"ok": True, "saved": saved, "seq": seq})
 
 
-def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]:
+def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int | None]:
     """The answers a plain form submit carried: fields q<question id> = option tokens."""
     answers: dict[int, list[int]] = {}
     for key in request.POST:
@@ -189,7 +195,7 @@ def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]
             continue
         question_id = int(key[1:])
         ids = choice_ids_from_tokens(
-            attempt_id=attempt.pk, question_id=question_id, tokens=request.POST.getlist(key)
+            attempt_id=attempt_id, question_id=question_id, tokens=request.POST.getlist(key)
         )
         if ids is None:
             raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."))
@@ -209,19 +215,22 @@ def _posted_answers(request, attempt) -> tuple[dict[int, list[int]], int | None]
 @login_required
 @rate_limited("attempt_submit", as_json=False)
 def attempt_submit_view(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
+    participant = _profile(request)
+    if participant is None:
+        raise Http404(_("Không tìm thấy lượt thi của bạn."))
     try:
-        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
-        answers, prediction = _posted_answers(request, attempt)
+        answers, prediction = _posted_answers(request, attempt_id)
+        # The service finds the attempt among this person's (404 otherwise) as it locks it.
         attempt_submit(
-            participant_id=attempt.participant_id,
-            attempt_id=attempt.pk,
+            participant_id=participant.pk,
+            attempt_id=attempt_id,
             answers=answers,
             prediction=prediction,
+            session_key=request.session.session_key,
         )
     except AttemptError as error:
         return _refusal(request, error)
-    return redirect("quizzes:result", attempt_id=attempt.pk)
+    return redirect("quizzes:result", attempt_id=attempt_id)
 
 
 @never_cache

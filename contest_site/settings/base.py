@@ -71,6 +71,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# The load-test harness (bench/) only: an empty reference view at /bench/empty/ and a count of
+# SQL statements per response (contest_site/bench.py). Never on in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE = ["contest_site.bench.QueryCountMiddleware", *MIDDLEWARE]
+
 # Content-Security-Policy (django-csp), the same in development, tests and production so that
 # an inline script or style attribute fails everywhere, not only after deployment: scripts,
 # styles and fonts come from static/ only; images may also be data: URLs (QR codes).
@@ -206,9 +212,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Accounts: the phone number is the login (see participants.adapters).
 AUTH_USER_MODEL = "participants.User"
+# Django's and allauth's backends, reading the session's account from the cache
+# (participants.auth_backends: no query per request for it).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "participants.auth_backends.ModelBackend",
+    "participants.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "participants.hashers.ContestArgon2PasswordHasher",

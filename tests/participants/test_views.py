@@ -7,6 +7,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -389,3 +390,22 @@ def test_signup_with_an_optional_email_and_a_cccd(client):
     participant = Participant.objects.get()
     assert participant.user.email == "hoa.le@example.vn"
     assert participant.cccd == "038192000123"
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "100/m/ip,3/5m/key"})
+def test_wrong_passwords_on_one_phone_do_not_lock_other_accounts(client, participant):
+    """The failed-login limit is per phone number, not one key shared by every account."""
+    other = ParticipantFactory()
+    for _ in range(4):
+        client.post(reverse("account_login"), {"login": other.user.phone, "password": "sai-roi"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": participant.user.phone, "password": "mat-khau-an-toan-2024"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(participant.user.pk)
+    client.logout()
+    locked = client.post(
+        reverse("account_login"), {"login": other.user.phone, "password": "mat-khau-an-toan-2024"}
+    )
+    assert locked.status_code == 200 and "_auth_user_id" not in client.session

@@ -1,0 +1,257 @@
+"""The Markdown report of a bench run (bench/run.py writes it next to the JSON)."""
+
+
+def _ms(value) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def _row(name: str, r: dict) -> str:
+    queries = r.get("queries_per_request")
+    return (
+        f"| {name} | {r.get('throughput_rps', 0):,.0f} | {_ms(r.get('p50_ms'))} | "
+        f"{_ms(r.get('p95_ms'))} | {_ms(r.get('p99_ms'))} | {_ms(r.get('max_ms'))} | "
+        f"{r.get('error_rate', 0):.3%} | {'—' if queries is None else queries} |"
+    )
+
+
+HEAD = (
+    "| request | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | queries/req |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("✅ met" if ok else "❌ not met")
+
+
+def _check(check: dict | None) -> str:
+    if not check:
+        return ""
+    return (
+        f"Correctness check: {check['acknowledged_saves']:,} acknowledged saves, "
+        f"{check['answers_checked']:,} answers compared, **{check['answers_lost_or_stale']} lost "
+        f"or stale** ({check.get('answers_newer_than_acknowledged', 0)} hold a later save that "
+        f"was in flight when the load stopped); participants with two attempts in progress: "
+        f"**{check['participants_with_two_in_progress']}**; attempts past their deadline left "
+        f"in progress after the sweep: **{check['overdue_left_in_progress']}** "
+        f"({check['overdue_submitted_by_sweep']} auto-submitted by it) → "
+        f"{'OK' if check['ok'] else 'FAILED'}.\n"
+    )
+
+
+def _cpu(r: dict) -> str:
+    return (
+        f"Server CPU {r['server_cpu_ms_per_request']} ms/request (gunicorn, all processes), "
+        f"PostgreSQL backends {r['db_cpu_ms_per_request']} ms/request, web processes' peak "
+        f"RSS {r['web_rss_peak_mb']} MB."
+    )
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    s = result["scenarios"]
+    out = [
+        f"# Bench {result['date']} — {m['git_sha']}{' (dirty)' if m['git_dirty'] else ''}"
+        f" — {result['mode']} mode",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gb']} GB RAM, load average at "
+        f"start {', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}; PostgreSQL "
+        f"{m['postgresql']}, Redis {m['redis']}, Python {m['python']}. Load generators (wrk, "
+        "Locust) run on the same machine and share its cores with the server.",
+        "",
+        f"Stack: {result['stack']['server']}; {result['stack']['settings']}; rate limits "
+        f"{result['stack']['rate_limits']}. Seed: {result.get('seed', {})}.",
+        "",
+        f"Parameters: `{result['parameters']}`. Total {result['total_seconds']} s.",
+        "",
+    ]
+    targets = []
+    if "ceilings" in s:
+        c = s["ceilings"]
+        save, page = c["answer_save"], c["quiz_page"]
+        out += [
+            "## (a) Ceilings: answer save and quiz page vs an empty Django view (wrk)",
+            "",
+            HEAD,
+            _row("empty view (before)", c["empty_before"]),
+            _row("answer save", save),
+            _row("quiz page (reload)", page),
+            _row("empty view (after)", c["empty_after"]),
+            "",
+            f"Save / empty = **{c['save_vs_empty']:.0%}**, quiz page / empty = "
+            f"**{c['page_vs_empty']:.0%}** (empty view mean {c['empty_mean_rps']:,.0f} req/s).",
+            "",
+            "Answer save: " + _cpu(save),
+            "",
+            "Quiz page: " + _cpu(page),
+            "",
+            "Empty view: " + _cpu(c["empty_before"]),
+            "",
+            _check(c.get("check")),
+        ]
+        targets += [
+            (
+                "answer save ≥ 1,200 req/s, p99 ≤ 75 ms, ≥ 45 % of empty",
+                f"{save['throughput_rps']:,.0f} req/s, p99 {save['p99_ms']:.0f} ms, "
+                f"{c['save_vs_empty']:.0%}",
+                save["throughput_rps"] >= 1200
+                and save["p99_ms"] <= 75
+                and c["save_vs_empty"] >= 0.45,
+            ),
+            (
+                "quiz page ≥ 1,000 req/s, p99 ≤ 100 ms",
+                f"{page['throughput_rps']:,.0f} req/s, p99 {page['p99_ms']:.0f} ms",
+                page["throughput_rps"] >= 1000 and page["p99_ms"] <= 100,
+            ),
+            (
+                "queries: save 1, quiz page ≤ 2",
+                f"save {save['queries_per_request']}, page {page['queries_per_request']}",
+                save["queries_per_request"] <= 1 and page["queries_per_request"] <= 2,
+            ),
+        ]
+    if "rush" in s:
+        r = s["rush"]
+        start = r["requests"].get("start", {})
+        out += [
+            f"## (b) The 00h opening: {r['participants']:,} participants press “Vào thi” "
+            f"within {r['window_seconds']:.0f} s",
+            "",
+            HEAD,
+            *(_row(name, row) for name, row in r["requests"].items()),
+            "",
+            f"Attempts created: **{r['attempts_created']:,}** for {start.get('requests', 0):,} "
+            f"“Vào thi” requests ({start.get('failures', 0)} failed; {r['participants']:,} people "
+            "scheduled: those not served within the run's time bound never pressed); "
+            f"first to last start {r['starts_spread_seconds']} s. " + _cpu(r),
+            "",
+            _check(r.get("check")),
+        ]
+        targets.append(
+            (
+                f"start: {r['participants']:,} in {r['window_seconds']:.0f} s, 0 errors, exactly "
+                "N attempts, p99 ≤ 3 s",
+                f"{start.get('failures', '?')} errors, {r['attempts_created']:,} attempts for "
+                f"{start.get('requests', 0):,} presses, last start {r['starts_spread_seconds']} s "
+                f"after the first, p99 {start.get('p99_ms', 0):,.0f} ms",
+                start.get("failures") == 0
+                and r["attempts_created"] == r["participants"] == start.get("requests")
+                and r["starts_spread_seconds"] <= r["window_seconds"] + 1
+                and start.get("p99_ms", 1e9) <= 3000,
+            )
+        )
+    if "mixed" in s:
+        r = s["mixed"]
+        allr = r["requests"].get("all", {})
+        out += [
+            f"## (c) Mixed realistic flow: {r['users']:,} people, one answer every "
+            f"~{r['think_seconds']} s (≈ {r['equivalent_people_at_20s_per_answer']:,} people "
+            "answering every 20 s)",
+            "",
+            HEAD,
+            *(_row(name, row) for name, row in r["requests"].items()),
+            "",
+            _cpu(r),
+            "",
+            _check(r.get("check")),
+        ]
+        if r.get("failures"):
+            out += ["Failures: " + "; ".join(f"{f['name']}: {f['error']} ×{f['count']}"
+                                              for f in r["failures"]), ""]  # fmt: skip
+        targets.append(
+            (
+                "mixed flow: p99 ≤ 300 ms, errors < 0.1 %, 0 answers lost",
+                f"p99 {allr.get('p99_ms', 0):,.0f} ms, errors {allr.get('error_rate', 0):.3%}, "
+                f"lost {r['check']['answers_lost_or_stale']} "
+                f"(load ≈ {r['equivalent_people_at_20s_per_answer']:,} people)",
+                allr.get("p99_ms", 1e9) <= 300
+                and allr.get("error_rate", 1) < 0.001
+                and r["check"]["answers_lost_or_stale"] == 0,
+            )
+        )
+        for name, budget in (("start", 4), ("submit", 4), ("result", 3), ("home", 3)):
+            row = r["requests"].get(name)
+            if row and "queries_per_request" in row:
+                targets.append(
+                    (
+                        f"queries: {name} ≤ {budget}",
+                        str(row["queries_per_request"]),
+                        row["queries_per_request"] <= budget,
+                    )
+                )
+    if "login" in s:
+        r = s["login"]
+        login = r["requests"].get("login", {})
+        out += [
+            "## (d) Logins (phone + password, Argon2id m=19 MiB t=2 p=1)",
+            "",
+            HEAD,
+            _row("login", login),
+            "",
+            _cpu(r),
+            "",
+        ]
+        targets.append(
+            (
+                "login ≥ 50/s",
+                f"{login.get('throughput_rps', 0):,.0f}/s, {login.get('failures', '?')} failures",
+                login.get("throughput_rps", 0) >= 50 and login.get("failures") == 0,
+            )
+        )
+    if "ranking" in s:
+        r = s["ranking"]
+        g = r["generated"]
+        out += [
+            f"## (e) Ranking a round of {g['attempts']:,} attempts ({g['people']:,} people)",
+            "",
+            f"Generated in SQL in {g['seconds']} s. `round_rank`: **{r['rank_seconds']} s** for "
+            f"{r['results']:,} stored results. The whole close job (the sweep: close, auto-submit "
+            f"overdue, rank, prizes): **{r['close_job_seconds']} s** ({r['close_job']}). A re-rank "
+            f"(after a disqualification: the stored rows replaced): {r.get('rerank_seconds')} s.",
+            "",
+        ]
+        targets += [
+            (
+                f"ranking {g['attempts']:,} attempts ≤ 5 s",
+                f"{r['rank_seconds']} s",
+                r["rank_seconds"] <= 5,
+            ),
+            (
+                "whole close job ≤ 60 s",
+                f"{r['close_job_seconds']} s",
+                r["close_job_seconds"] <= 60,
+            ),
+        ]
+    if "export" in s:
+        r = s["export"]
+        out += [
+            f"## (f) Results export: {r['rows_ranked']:,} ranked rows as CSV over HTTP",
+            "",
+            f"HTTP {r['status']}, {r['csv_lines']:,} lines ({r['megabytes']} MB) in "
+            f"**{r['seconds']} s** ({r['rows_per_second']:,} rows/s, first byte after "
+            f"{r['time_to_first_byte_s']} s). Serving worker RSS {r['worker_rss_before_mb']} MB "
+            f"before, **peak {r['worker_rss_peak_mb']} MB** during the download.",
+            "",
+        ]
+        targets.append(
+            (
+                f"{r['rows_ranked']:,}-row export streamed, memory ≤ 256 MB",
+                f"worker peak {r['worker_rss_peak_mb']} MB",
+                r["worker_rss_peak_mb"] <= 256 and r["status"] == 200,
+            )
+        )
+    if result.get("storage"):
+        st = result["storage"]
+        out += [
+            "## Storage",
+            "",
+            f"An attempt row takes {st['attempt_bytes']} bytes and an answer row "
+            f"{st['answer_bytes']} bytes with their indexes: "
+            f"**{st['gb_per_100k_attempts_of_20']} GB per 100,000 attempts** of 20 questions.",
+            "",
+        ]
+    out += ["## DESIGN §4 targets", "", "| target | measured | |", "| --- | --- | --- |"]
+    out += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in targets]
+    out += [""]
+    for note in result.get("notes", []):
+        out.append(f"- {note}")
+    return "\n".join(out) + "\n"

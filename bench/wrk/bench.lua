@@ -1,0 +1,74 @@
+-- wrk script of the harness: one endpoint, requests rotating over ready sessions.
+-- wrk -s bench/wrk/bench.lua URL -- <mode: empty|page|save> <records file> <first seq>
+-- Records: "session attempt question tokenA tokenB" per line. Prints one JSON line at the end.
+local threads = {}
+local csrf = "benchcsrftoken0123456789abcdefgh"
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  mode = args[1]
+  records = {}
+  for line in io.lines(args[2]) do
+    local s, a, q, t1, t2 = line:match("(%S+) (%S+) (%S+) (%S+) (%S+)")
+    table.insert(records, {session = s, attempt = a, question = q, tokens = {t1, t2}})
+  end
+  first_seq = tonumber(args[3] or "1")
+  counter = 0
+  queries = 0
+  counted = 0
+  bad = 0
+end
+
+function request()
+  local n = #records
+  local r = records[(counter % n) + 1]
+  local round = math.floor(counter / n)
+  counter = counter + 1
+  local headers = {
+    ["Cookie"] = "sessionid=" .. r.session .. "; csrftoken=" .. csrf,
+    ["X-CSRFToken"] = csrf,
+    ["X-Forwarded-Proto"] = "https",
+    ["X-Forwarded-For"] = "10.9." .. (counter % 250) .. ".1",
+    ["Referer"] = "https://" .. wrk.host .. ":" .. wrk.port .. "/",
+  }
+  if mode == "save" then
+    headers["Content-Type"] = "application/json"
+    local body = '{"question": ' .. r.question .. ', "choices": ["' .. r.tokens[(round % 2) + 1]
+      .. '"], "seq": ' .. (first_seq + round) .. '}'
+    return wrk.format("POST", "/bai-thi/" .. r.attempt .. "/luu/", headers, body)
+  elseif mode == "page" then
+    return wrk.format("GET", "/bai-thi/" .. r.attempt .. "/", headers)
+  end
+  return wrk.format("GET", "/bench/empty/", headers)
+end
+
+function response(status, headers, body)
+  local q = headers["X-Bench-Queries"]
+  if q then
+    queries = queries + tonumber(q)
+    counted = counted + 1
+  end
+  if status ~= 200 or (mode == "save" and not body:find('"saved": true', 1, true)) then
+    bad = bad + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local q, c, b = 0, 0, 0
+  for _, t in ipairs(threads) do
+    q = q + t:get("queries")
+    c = c + t:get("counted")
+    b = b + t:get("bad")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+    '"max_us": %d, "mean_us": %.1f, "socket_errors": %d, "non_2xx": %d, "bad": %d, ' ..
+    '"queries": %d, "counted": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, latency.mean,
+    e.connect + e.read + e.write + e.timeout, e.status, b, q, c))
+end
