@@ -237,6 +237,17 @@ def _answer_guarded_update(
         return cursor.rowcount
 
 
+def _choices_checked(*, content: QuestionContent, choice_ids: list[int]) -> list[int]:
+    """The chosen options, sorted and without repeats (stored so, so a full answer equals the
+    sorted key), refused when one is not the question's or a single-choice question has two."""
+    chosen = sorted(set(choice_ids))
+    if any(choice_id not in content.choices for choice_id in chosen):
+        raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."), 400)
+    if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
+        raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."), 400)
+    return chosen
+
+
 def answer_save(
     *,
     participant_id: int,
@@ -262,11 +273,7 @@ def answer_save(
     content = content or question_contents(question_ids=[question_id]).get(question_id)
     if content is None:
         raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."), 400)
-    chosen = sorted(set(choice_ids))
-    if any(choice_id not in content.choices for choice_id in chosen):
-        raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."), 400)
-    if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
-        raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."), 400)
+    chosen = _choices_checked(content=content, choice_ids=choice_ids)
 
     updated = _answer_guarded_update(
         attempt_id=attempt_id,
@@ -337,12 +344,7 @@ def _posted_answers_apply(
         row = by_question.get(question_id)
         if row is None:
             raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."))
-        chosen = sorted(set(choice_ids))
-        content = contents[question_id]
-        if any(choice_id not in content.choices for choice_id in chosen):
-            raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."))
-        if content.kind == Question.Kind.SINGLE and len(chosen) > 1:
-            raise AttemptError("single_choice_only", _("Câu hỏi này chỉ chọn một phương án."))
+        chosen = _choices_checked(content=contents[question_id], choice_ids=choice_ids)
         if chosen and chosen != sorted(row.selected):
             row.selected, row.seq, row.saved_at = chosen, row.seq + 1, now
             changed.append(row)
