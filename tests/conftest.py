@@ -1,12 +1,14 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from participants.models import Participant
+from participants.services import ORGANISER_GROUP
 from quizzes.models import Question
 from quizzes.services import attempt_start
 from rounds.models import Round
 
-from .factories import ParticipantFactory, QuestionFactory, RoundFactory
+from .factories import ParticipantFactory, QuestionFactory, RoundFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +39,17 @@ def open_round(db, question_bank) -> Round:
 @pytest.fixture
 def attempt_in_progress(participant, open_round):
     return attempt_start(participant=participant, round=open_round).attempt
+
+
+@pytest.fixture
+def organiser(db):
+    """A "Ban Tổ chức" account: staff in the organisers' group, not a superuser."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
+    return user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client

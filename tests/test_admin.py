@@ -15,14 +15,6 @@ ADMIN_MODELS = sorted(
 )
 
 
-@pytest.fixture
-def organiser_client(client, db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("app_label", "model_name"), ADMIN_MODELS)
 def test_changelist_and_add_pages_load_for_organisers(

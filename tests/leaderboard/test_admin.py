@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,25 +11,11 @@ from contest_site.celery import app as celery_app
 from leaderboard.models import RoundResult
 from leaderboard.services import round_rank
 from participants.models import AuditLogEntry
-from participants.services import ORGANISER_GROUP
 from quizzes.models import Attempt
 from rounds.models import Disqualification, Round
-from tests.factories import FinishedAttemptFactory, PrizeTierFactory, RoundFactory, UserFactory
+from tests.factories import FinishedAttemptFactory, PrizeTierFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    return user
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import zipfile
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -25,7 +24,6 @@ from leaderboard.services import (
     round_rank,
 )
 from participants.models import AuditLogEntry
-from participants.services import ORGANISER_GROUP
 from rounds.models import Disqualification, Round
 from rounds.services import round_publish
 from tests.factories import (
@@ -70,13 +68,6 @@ def published_round():
     round_publish(round_id=round.pk, actor=None)
     round.refresh_from_db()
     return {"round": round, "winner": winner, "other": other}
-
-
-@pytest.fixture
-def organiser(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    return user
 
 
 def _qr_texts(pdf: bytes) -> list[str]:

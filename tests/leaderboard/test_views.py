@@ -8,7 +8,7 @@ import io
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -18,7 +18,6 @@ from leaderboard.models import Award, RoundResult
 from leaderboard.selectors import participant_recognition
 from leaderboard.services import participation_refresh, provisional_boards_refresh, round_rank
 from participants.models import AuditLogEntry, UnitRepresentative
-from participants.services import ORGANISER_GROUP
 from rounds.models import Round
 from rounds.services import round_publish, round_unpublish
 from tests.factories import (
@@ -62,19 +61,6 @@ def representative_client(client, world):
     user = UserFactory()
     UnitRepresentative.objects.create(user=user, unit=world["units"]["p1"])
     client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def organiser(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    return user
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
     return client
 
 

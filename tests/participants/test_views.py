@@ -6,7 +6,6 @@ import re
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +15,7 @@ from PIL import Image
 from participants import sms
 from participants.models import Participant, Unit, UnitLinkVisit, User
 from participants.selectors import SIGNUP_UNIT_SESSION_KEY
-from participants.services import ORGANISER_GROUP
-from tests.factories import ParticipantFactory, UnitFactory, UserFactory
+from tests.factories import ParticipantFactory, UnitFactory
 
 
 def decode_png(content: bytes) -> list[str]:
@@ -86,14 +84,6 @@ def test_contest_qr_decodes_to_the_home_page(client):
     response = client.get(reverse("participants:contest_qr", args=["png"]))
     assert decode_png(response.content) == [settings.SITE_URL + "/"]
     assert client.get(reverse("participants:contest_qr", args=["gif"])).status_code == 404
-
-
-@pytest.fixture
-def organiser_client(client, db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    client.force_login(user)
-    return client
 
 
 def test_admin_import_shows_row_errors_and_writes_nothing(organiser_client):

@@ -3,14 +3,12 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from participants.models import AuditLogEntry
-from participants.services import ORGANISER_GROUP
 from quizzes.bank import COLUMNS
 from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
 from rounds.models import Round
@@ -20,18 +18,9 @@ from tests.factories import (
     QuestionFactory,
     RoundFactory,
     TopicFactory,
-    UserFactory,
 )
 
 HEADERS = [label for _key, label, _aliases in COLUMNS]
-
-
-@pytest.fixture
-def organiser_client(client, db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
-    client.force_login(user)
-    return client
 
 
 def _upload(rows, name="cau-hoi.xlsx"):
