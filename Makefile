@@ -9,15 +9,22 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contest
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run test lint format migrations-check install clean deploy-smoke faults bench bench-quick
+.PHONY: run test lint format migrations-check install lock clean deploy-smoke faults bench bench-quick
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions, checked against their hashes (requirements/dev.txt, from `make lock`).
+$(VENV)/.installed: requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# Refresh the lock files after a change to pyproject.toml's dependencies (needs the registry).
+# base.txt is what the Docker image installs; dev.txt adds the tools for tests, lint and the bench.
+LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header --quiet
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) $(LOCK_ARGS) -o requirements/base.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(LOCK_ARGS) -o requirements/dev.txt
 
 # The app on SQLite with a filesystem Celery transport: web server, worker and beat.
 run: install
