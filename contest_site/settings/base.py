@@ -96,6 +96,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "contest_site.urls"
+# A Vietnamese 403 page, or JSON with a fresh token for the autosave (contest_site/errors.py).
+CSRF_FAILURE_VIEW = "contest_site.errors.csrf_failure"
 WSGI_APPLICATION = "contest_site.wsgi.application"
 
 TEMPLATES = [

@@ -1,6 +1,7 @@
 /* The quiz page: a countdown from the server's remaining time, autosave of every choice
-   with per-question sequence numbers, a retry queue while the network is down, and a submit
-   at zero. Without this script the form still posts every answer on "Nộp bài". */
+   with per-question sequence numbers, a retry queue while the network is down, a fresh CSRF
+   token when the old one was rotated (a login in another tab), a confirmation before "Nộp bài"
+   and a submit at zero. Without this script the form still posts every answer on "Nộp bài". */
 (function () {
   "use strict";
   var form = document.getElementById("quiz-form");
@@ -8,7 +9,9 @@
   if (!form || !configNode) { return; }
   var config = JSON.parse(configNode.textContent);
   var texts = document.getElementById("quiz-texts").dataset;
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var csrf = csrfInput.value;
+  var csrfRenewals = 0;  // fresh tokens taken in a row without a save getting through
   var statusNode = document.getElementById("quiz-status");
   var statusText = statusNode.querySelector(".status-text");
   var remainingNode = document.getElementById("quiz-remaining");
@@ -110,6 +113,16 @@
     }).then(function (result) {
       delete inFlight[key];
       var current = pending[key];
+      if (result.status === 403 && result.data.code === "csrf_failed" && result.data.csrfToken &&
+          csrfRenewals < 3) {
+        // The token was rotated (a login in another tab): take the one the server sent, for
+        // the autosave and the final submit alike, and send the same answer again.
+        csrfRenewals += 1;
+        csrf = result.data.csrfToken;
+        csrfInput.value = csrf;
+        if (current) { send(key); }
+        return;
+      }
       if (result.status >= 500 || result.status === 429 || (!result.isJson && result.status !== 200)) {
         if (result.status === 403 || result.status === 401) {
           setState(current && current.node, "error", texts.session);
@@ -126,6 +139,7 @@
       }
       offline = false;
       retryDelay = 1000;
+      if (result.status < 400) { csrfRenewals = 0; }
       if (result.data.code === "attempt_finished" || result.data.code === "deadline_passed") {
         // Submitted from another device, or time is up: the result page says what counted.
         stopped = true;
@@ -216,14 +230,19 @@
     submitting = true;
     stopped = true;
     window.clearTimeout(retryTimer);
+    // The token may have been rotated since the page loaded (a login in another tab): the
+    // cookie holds the current one, which Django accepts as it is.
+    var cookie = /(?:^|;\s*)csrftoken=([A-Za-z0-9]{32,64})/.exec(document.cookie);
+    if (cookie) { csrfInput.value = cookie[1]; }
     form.submit();
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (submitting) { return; }
+    // Always asked once: a tap on "Nộp bài" by mistake ends the attempt for good.
     var unanswered = form.querySelectorAll("li.question[data-question]:not(.answered)").length;
-    if (unanswered && !window.confirm(texts.unanswered)) { return; }
+    if (!window.confirm(unanswered ? texts.unanswered : texts.confirm)) { return; }
     // The form carries every answer, so answers still queued are submitted with it.
     submitNow();
   });

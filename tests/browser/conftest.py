@@ -25,6 +25,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE_VIEWPORT = {"width": 360, "height": 740}
+# What Django template syntax looks like when a template prints it instead of running it (a
+# `{# #}` comment over two lines is printed as text).
+TEMPLATE_SYNTAX = ("{#", "#}", "{%", "{{")
+
+
+def template_syntax_leaks(html: str) -> list[str]:
+    """Template syntax found in a rendered page, each with a little context."""
+    leaks = []
+    for marker in TEMPLATE_SYNTAX:
+        index = html.find(marker)
+        if index != -1:
+            leaks.append(f"{marker!r} in …{html[max(index - 40, 0) : index + 60]!r}…")
+    return leaks
 
 
 def _in_ci() -> bool:

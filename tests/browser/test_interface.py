@@ -19,6 +19,7 @@ from leaderboard.models import Certificate
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
 from quizzes.models import Attempt
 from rounds.demo import THANH_HOA_SLUG
+from tests.browser.conftest import template_syntax_leaks
 from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -157,6 +158,9 @@ class PageChecker:
         problems += [f"{name}: axe {item}" for item in page.evaluate(RUN_AXE)]
         problems += [f"{name}: third-party request {url}" for url in self.third_party()]
         problems += [f"{name}: script error {error}" for error in self.errors]
+        problems += [
+            f"{name}: template text {leak}" for leak in template_syntax_leaks(page.content())
+        ]
         self.errors.clear()
         if screenshot:
             SCREENSHOTS.mkdir(exist_ok=True)
