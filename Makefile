@@ -5,9 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contest
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-export TEST_DATABASE_URL TEST_REDIS_URL
+# `make test` names its database and Redis keys per checkout and per pytest-xdist worker
+# (contest_site/settings/test.py); TEST_DATABASE_URL / TEST_REDIS_URL override them.
 
 .PHONY: run test lint format migrations-check install lock clean deploy-smoke faults bench bench-quick
 
@@ -31,6 +30,7 @@ run: install
 	@unset DATABASE_URL REDIS_URL; bash scripts/run-dev.sh "$(HOST)" "$(PORT)"
 
 # The whole suite on PostgreSQL and Redis (browser tests included when Chromium is present).
+# In parallel: make test PYTEST_ARGS="-n auto".
 test: install
 	@$(PY) scripts/check_services.py
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ cached_db, answers go to PostgreSQL) keeps working on the database alone."""
 
 import functools
 import logging
+import re
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -84,3 +85,20 @@ class ResilientRedisCache(RedisCache):
     delete = _degrade_to(lambda *a, **k: False)(RedisCache.delete)
     delete_many = _degrade_to(lambda *a, **k: None)(RedisCache.delete_many)
     incr = _degrade_to(_cache_unavailable)(RedisCache.incr)
+
+    @_degrade_to(lambda *a, **k: False)
+    def clear(self) -> bool:
+        """Remove this site's keys only (its KEY_PREFIX). Django's clear() empties the whole
+        Redis database (FLUSHDB), which also holds the Celery broker's queues, and in tests
+        the keys of other checkouts and pytest-xdist workers."""
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.unlink(*batch)
+                batch.clear()
+        if batch:
+            client.unlink(*batch)
+        return True

@@ -534,10 +534,11 @@ def test_a_changed_key_rescores_only_the_affected_attempts_and_reranks_only_thei
 @pytest.mark.django_db(transaction=True)
 def test_the_rerank_is_sent_by_task_name_to_the_broker_after_commit(key_change):
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("celery")
+    queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] + "celery"
+    client.delete(queue)
     question_rescore(question_id=key_change["q"].pk)
-    messages = [json.loads(raw) for raw in client.lrange("celery", 0, -1)]
-    client.delete("celery")
+    messages = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
+    client.delete(queue)
     assert [m["headers"]["task"] for m in messages] == ["rounds.round_rank"]
     assert messages[0]["headers"]["argsrepr"] == f"[{key_change['ranked'].pk}]"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -19,7 +20,9 @@ from rounds.models import Round
 from rounds.selectors import LAST_SWEEP_CACHE_KEY
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
-BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
+# The test Redis; every broker key under this checkout's and worker's prefix (settings.test).
+BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL") or settings.CELERY_BROKER_URL
+BROKER_PREFIX = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
 
@@ -35,7 +38,10 @@ def _database_url() -> str:
 
 @pytest.fixture
 def worker(transactional_db):
-    redis.Redis.from_url(BROKER_URL).flushdb()
+    broker = redis.Redis.from_url(BROKER_URL)
+    stale = list(broker.scan_iter(match=BROKER_PREFIX + "*"))
+    if stale:
+        broker.unlink(*stale)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "contest_site.settings.test",
@@ -92,6 +98,7 @@ def test_a_real_worker_runs_the_sweep_end_to_end(worker):
     )
     # Not the current app: later tests send tasks through the project's own app.
     producer = Celery("contest-test-producer", broker=BROKER_URL, set_as_current=False)
+    producer.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     producer.send_task("rounds.sweep")
 
     def ranked() -> bool:
