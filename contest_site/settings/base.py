@@ -132,7 +132,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # A small contest on one file (tests/deploy/test_sqlite_default.py): WAL lets
+            # readers run beside the writer; every transaction takes the write lock when it
+            # begins (a deferred one that reads, then writes, fails at once with "database is
+            # locked" when another wrote meanwhile); a writer waits up to 20 s for its turn.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
