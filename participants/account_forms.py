@@ -17,9 +17,16 @@ def _relabel(form, labels: dict) -> None:
 def _code_field(form) -> None:
     field = form.fields["code"]
     field.label = CODE_LABEL
+    # Six digits (settings.SMS_CODE_FORMAT): the number pad, and the phone offers the code
+    # from the SMS it just received.
     field.widget.attrs.update(
-        {"placeholder": "", "inputmode": "text", "autocapitalize": "characters"}
+        {
+            "placeholder": "",
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+        }
     )
+    field.widget.attrs.pop("autocapitalize", None)
 
 
 class LoginForm(allauth_forms.LoginForm):

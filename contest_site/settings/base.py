@@ -266,6 +266,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+# SMS codes are six digits, typed on a phone's number pad (letters were awkward there); three
+# wrong entries end a code, so a guess succeeds once in 333,333 tries.
+SMS_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = SMS_CODE_FORMAT
+ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = SMS_CODE_FORMAT
 ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
 # Our own limits (participants.ratelimit): count/period/per, per user and per IP address.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)

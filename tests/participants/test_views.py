@@ -399,3 +399,23 @@ def test_wrong_passwords_on_one_phone_do_not_lock_other_accounts(client, partici
         reverse("account_login"), {"login": other.user.phone, "password": "mat-khau-an-toan-2024"}
     )
     assert locked.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_sms_codes_are_six_digits_typed_on_the_number_pad(client):
+    """Sign-up's verification code and the password reset code: six digits, a numeric keypad
+    and the phone's one-time-code autofill (they were letters like XHPN-NRQL)."""
+    client.post(reverse("account_signup"), _signup_data(UnitFactory()))
+    code = _code_from_outbox()
+    assert re.fullmatch(r"\d{6}", code), code
+    page = client.get(reverse("account_verify_phone")).content.decode()
+    field = re.search(r"<input[^>]*name=\"code\"[^>]*>", page).group(0)
+    assert 'inputmode="numeric"' in field and 'autocomplete="one-time-code"' in field
+    assert client.post(reverse("account_verify_phone"), {"code": code}).status_code == 302
+
+    client.logout()
+    client.post(reverse("account_reset_password"), {"phone": "0987654321"})
+    reset_code = _code_from_outbox()
+    assert re.fullmatch(r"\d{6}", reset_code), reset_code
+    page = client.get(reverse("account_confirm_password_reset_code")).content.decode()
+    field = re.search(r"<input[^>]*name=\"code\"[^>]*>", page).group(0)
+    assert 'inputmode="numeric"' in field and 'autocomplete="one-time-code"' in field
