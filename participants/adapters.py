@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from .auth_backends import user_cache_forget
 from .models import User
-from .phones import normalize_phone
+from .phones import national_format, normalize_phone
 from .sms import sms_send
 
 
@@ -31,6 +31,10 @@ class VietnamesePhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return normalize_phone(value) if value else value
+
+    def prepare_value(self, value):
+        # A stored number is shown as people write it (0912 345 678), not +84912345678.
+        return national_format(value) if isinstance(value, str) else value
 
 
 class ContestAccountAdapter(DefaultAccountAdapter):

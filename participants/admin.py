@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .adapters import VietnamesePhoneField
 from .models import (
     AuditLogEntry,
     DataDeletionRequest,
@@ -91,6 +92,12 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("phone", "email", "password1", "password2")}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "phone":
+            # Typed and shown as people write it (0912 345 678); stored as +84912345678.
+            return VietnamesePhoneField(label=db_field.verbose_name.capitalize())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_list_display(self, request):
         if can_view_personal_data(request):

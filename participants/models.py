@@ -1,5 +1,8 @@
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,14 @@ from .phones import mask_cccd, mask_phone, national_format, normalize_phone
 
 class PhoneUserManager(UserManager):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        """The login as people type it (0912 345 678, 84912…, +84…): the admin's login form
+        and every other username lookup find the account stored as +84912345678."""
+        # Not a phone number (an anonymised account): looked up as it is.
+        with contextlib.suppress(ValidationError):
+            username = normalize_phone(username)
+        return super().get_by_natural_key(username)
 
     def _create_user(self, phone, email, password, **extra_fields):
         user = self.model(phone=normalize_phone(phone), email=self.normalize_email(email or ""))

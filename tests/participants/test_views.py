@@ -15,7 +15,7 @@ from PIL import Image
 from participants import sms
 from participants.models import Participant, Unit, UnitLinkVisit, User
 from participants.selectors import SIGNUP_UNIT_SESSION_KEY
-from tests.factories import ParticipantFactory, UnitFactory
+from tests.factories import ParticipantFactory, UnitFactory, UserFactory
 
 
 def decode_png(content: bytes) -> list[str]:
@@ -419,3 +419,52 @@ def test_sms_codes_are_six_digits_typed_on_the_number_pad(client):
     page = client.get(reverse("account_confirm_password_reset_code")).content.decode()
     field = re.search(r"<input[^>]*name=\"code\"[^>]*>", page).group(0)
     assert 'inputmode="numeric"' in field and 'autocomplete="one-time-code"' in field
+
+
+def test_phone_numbers_are_shown_as_people_write_them(client):
+    """0987 654 321 wherever a person reads their number, never +84987654321."""
+    client.post(reverse("account_signup"), _signup_data(UnitFactory()))
+    page = client.get(reverse("account_verify_phone")).content.decode()
+    assert "0987 654 321" in page and "+84" not in page
+    verified = client.post(
+        reverse("account_verify_phone"), {"code": _code_from_outbox()}, follow=True
+    )
+    messages = [str(message) for message in verified.context["messages"]]
+    assert "Đã xác minh số điện thoại 0987 654 321." in messages
+    client.logout()
+    client.post(reverse("account_reset_password"), {"phone": "0987654321"})
+    page = client.get(reverse("account_confirm_password_reset_code")).content.decode()
+    assert "0987 654 321" in page and "+84" not in page
+
+
+def test_the_admin_shows_and_takes_phone_numbers_in_the_national_format(client):
+    admin = UserFactory(phone="+84900000009", is_staff=True, is_superuser=True)
+    person = UserFactory(phone="+84987654321")
+    client.force_login(admin)
+    url = reverse("admin:participants_user_change", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert 'value="0987 654 321"' in page and "+84987654321" not in page
+    form = {
+        "phone": "0987 654 322",
+        "phone_verified": "on",
+        "email": "",
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "01/01/2024",
+        "date_joined_1": "08:00:00",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person.refresh_from_db()
+    assert person.phone == "+84987654322"
+
+
+@pytest.mark.parametrize("typed", ["0900000009", "0900 000 009", "84900000009", "+84900000009"])
+def test_the_admin_login_takes_the_number_as_people_type_it(client, typed):
+    UserFactory(phone="+84900000009", is_staff=True)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": typed, "password": "mat-khau-an-toan-2024", "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
