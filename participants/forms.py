@@ -1,6 +1,7 @@
 """Sign-up, profile and password-reset forms of participants (Vietnamese, phone-first)."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.conf import settings
@@ -35,10 +36,49 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text field shown and read as dd/mm/yyyy: a browser's date picker follows the phone's
+    language (mm/dd/yyyy on a phone set to English), which misreads 06/05 as June 5th."""
+
+    input_type = "text"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "bday",
+            "maxlength": "10",
+            **kwargs.pop("attrs", {}),
+        }
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
+
+
+class DayMonthYearField(forms.DateField):
+    """Day, month, year in that order, whatever separates them (/, ., -, a comma or a space: the number
+    pad of some phones has no slash) or none (06051990); also the ISO form a browser's
+    autofill may send (1990-05-06)."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 06/05/1990."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        parts = re.findall(r"\d+", text)
+        if len(parts) == 1 and len(parts[0]) == 8:
+            parts = [parts[0][:2], parts[0][2:4], parts[0][4:]]
+        if len(parts) == 3 and len(parts[0]) == 4:  # ISO: year first
+            parts = parts[::-1]
+        if len(parts) != 3 or len(parts[2]) != 4 or re.search(r"[^\d\s/.,\-]", text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -47,8 +87,8 @@ class ProfileFieldsMixin(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
     )
-    date_of_birth = forms.DateField(
-        label=_("Ngày sinh"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    date_of_birth = DayMonthYearField(
+        label=_("Ngày sinh"), help_text=_("Ngày/tháng/năm, ví dụ 06/05/1990.")
     )
     gender = forms.ChoiceField(
         label=_("Giới tính"), choices=Participant.Gender.choices, widget=forms.RadioSelect

@@ -42,7 +42,11 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     expect(page.locator("input.unit-search")).to_be_visible()
     page.fill("input[name=full_name]", "Phạm Thị Lan")
     page.fill("input[name=phone]", "0978 123 456")
-    page.fill("input[name=date_of_birth]", "1990-05-06")
+    # Day first, whatever the phone's language (a date picker would follow the phone's).
+    birth = page.locator("input[name=date_of_birth]")
+    expect(birth).to_have_attribute("type", "text")
+    expect(birth).to_have_attribute("placeholder", "dd/mm/yyyy")
+    birth.fill("06/05/1990")
     page.check("input[name=gender][value=female]")
     page.fill("input[name=password1]", "Lan-thi-chuyen-doi-so-2024")
     page.fill("input[name=password2]", "Lan-thi-chuyen-doi-so-2024")
@@ -56,6 +60,7 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     page.click("button[type=submit]:has-text('Xác nhận')")
     participant = Participant.objects.get(user__phone="+84978123456")
     assert participant.unit == unit and participant.user.phone_verified
+    assert participant.date_of_birth == dt.date(1990, 5, 6)
 
     # Home page: enter the open round.
     page.goto("/")

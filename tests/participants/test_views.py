@@ -1,5 +1,6 @@
 """Unit link, QR codes (decoded back with zxing-cpp) and the admin import/export pages."""
 
+import datetime as dt
 import io
 import re
 
@@ -468,3 +469,35 @@ def test_the_admin_login_takes_the_number_as_people_type_it(client, typed):
         {"username": typed, "password": "mat-khau-an-toan-2024", "next": "/admin/"},
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["06/05/1992", "6/5/1992", "06.05.1992", "06-05-1992", "06 05 1992", "06051992", "1992-05-06"],
+)
+def test_date_of_birth_is_read_day_first_whatever_the_phone_language(client, typed):
+    """A text field in dd/mm/yyyy, not the browser's date picker (mm/dd/yyyy on a phone set
+    to English): 06/05/1992 is the 6th of May."""
+    client.post(reverse("account_signup"), _signup_data(UnitFactory(), date_of_birth=typed))
+    assert Participant.objects.get().date_of_birth == dt.date(1992, 5, 6)
+
+
+def test_the_date_field_is_text_in_dd_mm_yyyy_and_refuses_a_month_first_date(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    field = re.search(r'<input[^>]*name="date_of_birth"[^>]*>', page).group(0)
+    assert 'type="text"' in field and 'placeholder="dd/mm/yyyy"' in field
+    assert 'inputmode="numeric"' in field and 'type="date"' not in field
+    response = client.post(
+        reverse("account_signup"), _signup_data(UnitFactory(), date_of_birth="05/13/1992")
+    )
+    assert response.status_code == 400
+    assert "ngày/tháng/năm, ví dụ 06/05/1990" in response.content.decode()
+    assert not User.objects.exists()
+    # The profile shows the stored date back in the same form.
+    person = ParticipantFactory(date_of_birth=dt.date(1990, 1, 31))
+    client.force_login(person.user)
+    page = client.get(reverse("participants:profile")).content.decode()
+    assert re.search(
+        r'name="date_of_birth"[^>]*value="31/01/1990"|value="31/01/1990"[^>]*name="date_of_birth"',
+        page,
+    )
