@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from participants.models import Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_tree_children, units_represented_ids
 from quizzes.models import Attempt
+from quizzes.selectors import contest_finished_attempts
 from rounds.models import Contest, Disqualification, PrizeTier, Round
 from rounds.selectors import contest_current
 
@@ -683,14 +685,41 @@ def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
 # --- The home page --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ContestTotals:
+    participants: int
+    attempts: int
+    computed_at: datetime
+
+
+HOME_TOTALS_FRESH_SECONDS = 60
+
+
+def contest_totals(*, contest_id: int, now: datetime | None = None) -> ContestTotals:
+    """The home page's live totals: people who took part in the contest's official rounds and
+    their finished attempts. Computed on first need (one aggregate query), then kept in the
+    cache and recomputed at most once a minute by one request while the others read the last
+    figures: right from the first attempt on, not only after the periodic refresh of the
+    participation tables (which the reports read)."""
+    now = now or timezone.now()
+    key = f"leaderboard:contest-totals:{contest_id}"
+    totals = cache.get(key)
+    stale = totals is None or (now - totals.computed_at).total_seconds() > HOME_TOTALS_FRESH_SECONDS
+    if stale and (totals is None or cache.add(f"{key}:computing", 1, timeout=30)):
+        counts = contest_finished_attempts(contest_id=contest_id).aggregate(
+            people=Count("participant_id", distinct=True), attempts=Count("id")
+        )
+        totals = ContestTotals(
+            participants=counts["people"], attempts=counts["attempts"], computed_at=now
+        )
+        cache.set(key, totals, timeout=24 * 3600)
+        cache.delete(f"{key}:computing")
+    return totals
+
+
 def contest_home(*, now: datetime) -> Contest | None:
     """The contest of the home page (rounds.selectors.contest_current) in the same one query
-    with its live totals from the stored statistics (`participants_total`, `attempts_total`,
-    `totals_refreshed_at`; None before the first refresh) and its practice round open now
-    (`practice_round_id`)."""
-    totals = ParticipationStat.objects.filter(
-        contest=OuterRef("pk"), round__isnull=True, unit__isnull=True
-    )
+    with its practice round open now (`practice_round_id`)."""
     practice = Round.objects.filter(
         contest=OuterRef("pk"),
         is_practice=True,
@@ -700,10 +729,5 @@ def contest_home(*, now: datetime) -> Contest | None:
     ).order_by("number")
     return contest_current(
         now=now,
-        contests=Contest.objects.annotate(
-            participants_total=Subquery(totals.values("participants")[:1]),
-            attempts_total=Subquery(totals.values("attempts")[:1]),
-            totals_refreshed_at=Subquery(totals.values("refreshed_at")[:1]),
-            practice_round_id=Subquery(practice.values("pk")[:1]),
-        ),
+        contests=Contest.objects.annotate(practice_round_id=Subquery(practice.values("pk")[:1])),
     )

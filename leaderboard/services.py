@@ -29,6 +29,7 @@ from participants.models import Participant, Unit, User
 from participants.selectors import unit_tree_children
 from participants.services import advisory_lock_take, audit_log_record
 from quizzes.models import Attempt
+from quizzes.selectors import contest_finished_attempts
 from quizzes.services import attempts_finalize_overdue
 from rounds.models import Contest, Disqualification, PrizeTier, Round
 from rounds.services import RoundStateError, round_lock, round_publish
@@ -79,9 +80,7 @@ def _participation_store(*, contest: Contest, now: dt.datetime) -> int:
     units = dict(Unit.objects.values_list("id", "headcount"))
     headcount_total = _roll_up(own=units, children=children)
 
-    finished = Attempt.objects.filter(
-        round__contest=contest, round__is_practice=False, state__in=FINISHED_STATES
-    )
+    finished = contest_finished_attempts(contest_id=contest.pk)
     scopes: list[tuple[Round | None, dict, dict, dict]] = []
     for round in [*rounds, None]:
         attempts = finished.filter(round=round) if round else finished

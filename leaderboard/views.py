@@ -50,6 +50,7 @@ from .selectors import (
     collective_export_rows,
     collective_ranking,
     contest_home,
+    contest_totals,
     dashboard_data,
     participation_export_rows,
     participation_overall,
@@ -538,7 +539,8 @@ def certificate_verify(request, code: str):
 
 def home(request):
     """The contest, its schedule with countdowns, the latest announcements, the live totals
-    from the stored statistics and the practice round. Three queries for a visitor."""
+    (computed on first need, then cached) and the practice round. Three queries for a
+    visitor, four when the totals are recomputed (at most once a minute)."""
     code = request.GET.get(UNIT_QUERY_PARAMETER)
     if code:
         signup_unit_remember(session=request.session, code=code)
@@ -569,5 +571,6 @@ def home(request):
             "open_round": open_round,
             "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
             "announcements": announcements_latest(contest=contest) if contest else [],
+            "totals": contest_totals(contest_id=contest.pk, now=now) if contest else None,
         },
     )

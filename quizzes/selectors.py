@@ -251,6 +251,14 @@ FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
 OPTION_LETTERS = "ABCDEF"
 
 
+def contest_finished_attempts(*, contest_id: int) -> QuerySet[Attempt]:
+    """The attempts that count as taking part in a contest: finished, in an official round
+    (practice attempts never count)."""
+    return Attempt.objects.filter(
+        round__contest_id=contest_id, round__is_practice=False, state__in=FINISHED_STATES
+    )
+
+
 def question_pool_counts(*, is_practice: bool) -> dict[tuple[int, int], int]:
     """Active questions of the official or the practice bank, by (topic id, difficulty)."""
     rows = (
