@@ -2,9 +2,11 @@
 of the demo history (leaderboard/demo.py), so the reports, dashboard and boards have something
 to show. Idempotent."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
-from participants.demo import DEMO_PASSWORD
+from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
 from participants.models import Participant, Unit, UnitRepresentative, User
 from participants.phones import normalize_phone
 
@@ -19,6 +21,10 @@ def _demo_representative_seed() -> User:
     user = User.objects.filter(phone=phone).first()
     if user is None:
         user = User.objects.create_user(phone, password=DEMO_PASSWORD)
+    # Verified, like the other demo accounts: its SMS code would only be in the log.
+    if not user.phone_verified:
+        user.phone_verified = True
+        user.save(update_fields=["phone_verified"])
     unit = Unit.objects.get(code=DEMO_REPRESENTATIVE_UNIT)
     Participant.objects.get_or_create(
         user=user,
@@ -33,3 +39,20 @@ def demo_participation_seed() -> None:
     """The demo unit representative, then the stored statistics of the demo history."""
     _demo_representative_seed()
     participation_refresh_all()
+
+
+def demo_banner(*, site_url: str | None = None) -> str:
+    """What `make run` prints once it serves: the addresses, the three demo logins (all
+    verified: no SMS code needed) and a unit's short link to try."""
+    site_url = (site_url or settings.SITE_URL).rstrip("/")
+    unit_link = site_url + reverse("participants:unit_link", args=[DEMO_REPRESENTATIVE_UNIT])
+    lines = [
+        f"  Cuộc thi trực tuyến đang chạy tại  {site_url}/",
+        f"  Trang quản trị (Ban Tổ chức):       {site_url}/admin/",
+        f"  Tài khoản Ban Tổ chức:       {DEMO_ORGANISER_PHONE} / {DEMO_PASSWORD}",
+        f"  Tài khoản thí sinh:          {DEMO_PARTICIPANT_PHONE} / {DEMO_PASSWORD}",
+        f"  Tài khoản đầu mối đơn vị:    {DEMO_REPRESENTATIVE_PHONE} / {DEMO_PASSWORD}"
+        f"  (báo cáo: {site_url}/bao-cao/)",
+        f"  Đường dẫn của một đơn vị:    {unit_link}",
+    ]
+    return "\n".join(lines)

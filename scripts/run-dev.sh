@@ -3,6 +3,9 @@
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
+# The web server, the worker and beat build links (QR codes, banners, certificates) to the
+# address actually served: settings derive SITE_URL from these unless it is set.
+export HOST=$host PORT=$port
 py=.venv/bin/python
 mkdir -p var/log
 $py manage.py migrate --noinput
@@ -15,13 +18,8 @@ worker=$!
 beat=$!
 trap 'kill $worker $beat 2>/dev/null || true' EXIT INT TERM
 
-cat <<MSG
-
-  Cuộc thi trực tuyến đang chạy tại  http://$host:$port/
-  Trang quản trị (Ban Tổ chức):       http://$host:$port/admin/
-  Tài khoản Ban Tổ chức:  0900000001 / thidemo2024
-  Tài khoản thí sinh:     0911111111 / thidemo2024
-  Nhật ký Celery: var/log/worker.log, var/log/beat.log
-
-MSG
+echo
+$py manage.py seed_demo --banner
+echo "  Nhật ký Celery: var/log/worker.log, var/log/beat.log"
+echo
 $py manage.py runserver "$host:$port"

@@ -13,7 +13,10 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Files the app writes (SQLite, file cache, Celery beat's schedule, the filesystem broker),
+# created at start whatever the database: beat crashed on a fresh clone with DATABASE_URL set.
 VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -33,7 +36,13 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, in QR codes, banners, certificates. Unset (development), it is the
+# address `make run` serves: http://HOST:PORT (scripts/run-dev.sh exports both).
+_dev_host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+_dev_host = "127.0.0.1" if _dev_host in {"0.0.0.0", "::"} else _dev_host
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://{_dev_host}:{os.environ.get('PORT', '').strip() or 8000}"
+).rstrip("/")
 ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -127,7 +136,6 @@ if DATABASE_URL:
         )
     }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
