@@ -22,7 +22,22 @@ EXPORT_FORMATS = ("xlsx", "csv")
 
 
 class SpreadsheetError(ValueError):
-    """The uploaded file is not a readable spreadsheet."""
+    """The uploaded file is refused as a whole. When its rows could still be read (formulas, a
+    CSV field over the reader's limit, too many rows), `rows` holds those read (row i of the list
+    is row i + 1 of the file) so that the caller can list the other bad rows too, and `problems`
+    the (row number, reason) pairs behind the refusal."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rows: list[list[str]] | None = None,
+        problems: Sequence[tuple[int, str]] = (),
+    ):
+        super().__init__(message)
+        self.message = message
+        self.rows = rows
+        self.problems = list(problems)
 
 
 # Imports are lists of units or people: far below these; a bigger file is refused before it
@@ -44,6 +59,7 @@ def _xlsx_rows(content: bytes, *, sheet_name: str | None, max_rows: int) -> list
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise SpreadsheetError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from error
     rows = []
+    formulas: list[tuple[int, str]] = []  # every formula cell, to list them all at once
     try:
         sheet = (
             workbook[sheet_name]
@@ -53,22 +69,31 @@ def _xlsx_rows(content: bytes, *, sheet_name: str | None, max_rows: int) -> list
         for number, row in enumerate(sheet.iter_rows(), start=1):
             if number > max_rows + 1:
                 raise SpreadsheetError(
-                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows}
+                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows},
+                    rows=rows,
                 )
             values = []
             for column, cell in enumerate(row, start=1):
                 if getattr(cell, "data_type", None) == "f":
-                    raise SpreadsheetError(
-                        _(
-                            "Ô %(cell)s chứa công thức. Hãy sao chép và dán dạng giá trị "
-                            "(Paste Values) rồi tải lên lại."
-                        )
-                        % {"cell": f"{get_column_letter(column)}{number}"}
-                    )
+                    formulas.append((number, f"{get_column_letter(column)}{number}"))
                 values.append("" if cell.value is None else _cell_text(cell.value))
             rows.append(values)
     finally:
         workbook.close()
+    if formulas:
+        raise SpreadsheetError(
+            _(
+                "Ô %(cell)s chứa công thức. Hãy sao chép và dán dạng giá trị "
+                "(Paste Values) rồi tải lên lại."
+            )
+            % {"cell": ", ".join(cell for _row, cell in formulas[:10])}
+            + ("…" if len(formulas) > 10 else ""),
+            rows=rows,
+            problems=[
+                (number, _("Ô %(cell)s chứa công thức.") % {"cell": cell})
+                for number, cell in formulas
+            ],
+        )
     return rows
 
 
@@ -86,15 +111,29 @@ def _csv_rows(content: bytes, *, max_rows: int) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), dialect)
-        ]
-    except csv.Error as error:  # a field over the size limit, a broken quote
-        raise SpreadsheetError(_("Tệp không phải bảng tính CSV hợp lệ.")) from error
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+    except csv.Error as error:
+        number = len(rows) + 1  # the record that could not be read, as a spreadsheet counts
+        if "field larger than field limit" in str(error):
+            reason = _(
+                "Dòng %(row)d có một ô dài hơn %(limit)s ký tự, quá giới hạn đọc của tệp CSV. "
+                "Hãy rút ngắn ô đó; các dòng sau nó chưa được đọc."
+            ) % {"row": number, "limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+        else:  # a broken quote, a stray line break
+            reason = _(
+                "Dòng %(row)d không đọc được (dấu ngoặc kép hoặc xuống dòng sai chỗ); "
+                "các dòng sau nó chưa được đọc."
+            ) % {"row": number}
+        raise SpreadsheetError(reason, rows=rows, problems=[(number, reason)]) from error
     if len(rows) > max_rows + 1:
-        raise SpreadsheetError(_("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows})
+        raise SpreadsheetError(
+            _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows},
+            rows=rows[: max_rows + 1],
+        )
     return rows
 
 

@@ -178,7 +178,9 @@ class QuestionAdmin(admin.ModelAdmin):
 
     # --- import / export ---
 
-    def _import_page(self, request, *, form, report=None, token="", status=200, file_error=""):
+    def _import_page(
+        self, request, *, form, report=None, token="", status=200, file_error="", row_errors=()
+    ):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -187,6 +189,7 @@ class QuestionAdmin(admin.ModelAdmin):
             "report": report,
             "token": token,
             "file_error": file_error,
+            "row_errors": list(row_errors),
         }
         return TemplateResponse(
             request, "admin/quizzes/question/import.html", context, status=status
@@ -204,7 +207,13 @@ class QuestionAdmin(admin.ModelAdmin):
         try:
             rows = question_file_read(name=upload.name, content=upload.read())
         except ImportFileError as error:
-            return self._import_page(request, form=form, file_error=error.message, status=400)
+            return self._import_page(
+                request,
+                form=form,
+                file_error=error.message,
+                row_errors=error.errors,
+                status=400,
+            )
         report = question_rows_import(rows=rows, dry_run=True)
         if not report.ok:
             return self._import_page(request, form=form, report=report, status=400)

@@ -37,7 +37,12 @@ from participants.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spread
 from rounds.models import Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic
-from .questions import MAX_CHOICES, normalize_question_text, validate_choices
+from .questions import (
+    MAX_CHOICES,
+    normalize_question_text,
+    question_length_problems,
+    validate_choices,
+)
 from .selectors import (
     answers_to_remark,
     question_contents_forget,
@@ -96,11 +101,14 @@ DIFFICULTY_LABELS = {Difficulty.EASY: "Dễ", Difficulty.MEDIUM: "Trung bình", 
 
 
 class ImportFileError(Exception):
-    """The file as a whole is refused (not a spreadsheet, empty, too big, formulas, columns)."""
+    """The file as a whole is refused (not a spreadsheet, empty, too big, formulas, columns).
+    `errors`: where the file's rows could still be read, every bad row (the cells behind the
+    refusal and the rows that would be refused anyway), so one correction fixes them all."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, errors: Sequence["RowError"] = ()):
         super().__init__(message)
         self.message = message
+        self.errors = list(errors)
 
 
 class BankError(Exception):
@@ -175,13 +183,32 @@ def _header_key(header: str) -> str | None:
 
 
 def question_file_read(*, name: str, content: bytes) -> list[SheetRow]:
-    """The data rows of an uploaded .xlsx or .csv file, keyed by column; refuses broken files."""
+    """The data rows of an uploaded .xlsx or .csv file, keyed by column; refuses broken files,
+    listing the other bad rows too when the rows could be read."""
     try:
         raw_rows = spreadsheet_rows_read(
             content=content, filename=name, sheet_name=SHEET_NAME, max_rows=MAX_ROWS
         )
     except SpreadsheetError as error:
-        raise ImportFileError(str(error)) from error
+        raise ImportFileError(error.message, _refusal_row_errors(error)) from error
+    return _sheet_rows(raw_rows)
+
+
+def _refusal_row_errors(error: SpreadsheetError) -> list[RowError]:
+    """The rows behind a file-level refusal and the other rows that would be refused, when the
+    reader could still read the file's rows."""
+    located = [RowError(row=row, message=message) for row, message in error.problems]
+    if not error.rows:
+        return located
+    try:
+        rows = _sheet_rows(error.rows[: MAX_ROWS + 1])
+    except ImportFileError:
+        return located
+    checked = question_rows_check(rows=rows).errors
+    return sorted([*located, *checked], key=lambda item: item.row)
+
+
+def _sheet_rows(raw_rows: list[list[str]]) -> list[SheetRow]:
     keys: list[str | None] | None = None
     rows: list[SheetRow] = []
     for number, values in enumerate(raw_rows, start=1):
@@ -271,6 +298,7 @@ def _row_check(
             reasons.append(_("Phương án %(letter)s dài quá 500 ký tự.") % {"letter": letter})
     if len(cells.get("source", "")) > Question._meta.get_field("source_reference").max_length:
         reasons.append(_("Nguồn tham khảo dài quá 300 ký tự."))
+    reasons.extend(question_length_problems(text=text, explanation=cells.get("explanation", "")))
 
     correct_value = cells.get("correct", "")
     letters = _letters_parse(correct_value)

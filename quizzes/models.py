@@ -1,9 +1,14 @@
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 from rounds.models import Round
+
+from .questions import EXPLANATION_MAX_LENGTH, QUESTION_TEXT_MAX_LENGTH
 
 
 class Difficulty(models.IntegerChoices):
@@ -40,11 +45,20 @@ class Question(models.Model):
     kind = models.CharField(
         _("loại câu hỏi"), max_length=10, choices=Kind.choices, default=Kind.SINGLE
     )
-    text = models.TextField(_("nội dung câu hỏi"))
+    text = models.TextField(
+        _("nội dung câu hỏi"),
+        max_length=QUESTION_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(QUESTION_TEXT_MAX_LENGTH)],
+    )
     normalized_text = models.CharField(
         _("nội dung chuẩn hóa"), max_length=500, db_index=True, editable=False
     )
-    explanation = models.TextField(_("giải thích đáp án"), blank=True)
+    explanation = models.TextField(
+        _("giải thích đáp án"),
+        blank=True,
+        max_length=EXPLANATION_MAX_LENGTH,
+        validators=[MaxLengthValidator(EXPLANATION_MAX_LENGTH)],
+    )
     source_reference = models.CharField(_("căn cứ, nguồn tham khảo"), max_length=300, blank=True)
     is_active = models.BooleanField(_("đang sử dụng"), default=True)
     is_practice = models.BooleanField(
@@ -63,6 +77,15 @@ class Question(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["single", "multiple"]), name="question_kind_valid"
+            ),
+            # Also for rows written in bulk (the import), which skip the validators above.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), QUESTION_TEXT_MAX_LENGTH),
+                name="question_text_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("explanation"), EXPLANATION_MAX_LENGTH),
+                name="question_explanation_length",
             ),
         ]
         indexes = [

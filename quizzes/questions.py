@@ -5,10 +5,34 @@ import unicodedata
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"\s+")
 MAX_CHOICES = 6  # options A–F: what the spreadsheet template holds
+# A question is read on a phone in a timed attempt: a long paragraph at most. The explanation
+# may quote a legal text. Enforced by the model (and the database), the admin and the import.
+QUESTION_TEXT_MAX_LENGTH = 2000
+EXPLANATION_MAX_LENGTH = 5000
+
+
+def question_length_problems(*, text: str, explanation: str) -> list[str]:
+    """Why a question's text or explanation is too long (empty when they fit)."""
+    problems = []
+    for label, value, limit in (
+        (_("Nội dung câu hỏi"), text, QUESTION_TEXT_MAX_LENGTH),
+        (_("Giải thích"), explanation, EXPLANATION_MAX_LENGTH),
+    ):
+        if len(value) > limit:
+            problems.append(
+                _("%(field)s dài %(n)s ký tự, tối đa %(max)s ký tự.")
+                % {
+                    "field": label,
+                    "n": number_format(len(value), force_grouping=True),
+                    "max": number_format(limit, force_grouping=True),
+                }
+            )
+    return problems
 
 
 def normalize_question_text(text: str) -> str:

@@ -38,7 +38,7 @@ def _zip_bomb() -> bytes:
         ("don-vi.xlsx", b"day khong phai excel", "không phải bảng tính Excel"),
         ("don-vi.xlsx", b"PK\x03\x04hong", "không phải bảng tính Excel"),
         ("don-vi.csv", "Mã đơn vị".encode("utf-16"), "UTF-8"),
-        ("don-vi.csv", b'"' + b"x" * 200_000 + b'"\n', "không phải bảng tính CSV"),
+        ("don-vi.csv", b'"' + b"x" * 200_000 + b'"\n', "Dòng 1 có một ô dài hơn 131.072 ký tự"),
         ("don-vi.csv", b"x" * (5 * 1024 * 1024 + 1), "Tệp quá lớn"),
     ],
 )

@@ -31,6 +31,11 @@ class Command(BaseCommand):
                 name=file.name, content=content, dry_run=dry_run, is_practice=practice
             )
         except ImportFileError as error:
+            for row_error in error.errors:
+                self.stderr.write(
+                    _("Dòng %(row)d: %(message)s")
+                    % {"row": row_error.row, "message": row_error.message}
+                )
             raise CommandError(error.message) from error
         if report.errors:
             for error in report.errors:
