@@ -21,6 +21,8 @@ from .bank import (
     ImportFileError,
     draw_rules_current_validate,
     draw_rules_validate,
+    import_bank_check,
+    question_bank_check,
     question_delete,
     question_edit_record,
     question_export,
@@ -179,7 +181,16 @@ class QuestionAdmin(admin.ModelAdmin):
     # --- import / export ---
 
     def _import_page(
-        self, request, *, form, report=None, token="", status=200, file_error="", row_errors=()
+        self,
+        request,
+        *,
+        form,
+        report=None,
+        token="",
+        status=200,
+        file_error="",
+        row_errors=(),
+        bank_check=None,
     ):
         context = {
             **self.admin_site.each_context(request),
@@ -190,6 +201,7 @@ class QuestionAdmin(admin.ModelAdmin):
             "token": token,
             "file_error": file_error,
             "row_errors": list(row_errors),
+            "bank_check": bank_check,
         }
         return TemplateResponse(
             request, "admin/quizzes/question/import.html", context, status=status
@@ -215,15 +227,18 @@ class QuestionAdmin(admin.ModelAdmin):
                 status=400,
             )
         report = question_rows_import(rows=rows, dry_run=True)
+        checked = import_bank_check(report=report, is_practice=form.cleaned_data["is_practice"])
         if not report.ok:
-            return self._import_page(request, form=form, report=report, status=400)
+            return self._import_page(
+                request, form=form, report=report, status=400, bank_check=checked
+            )
         token = secrets.token_urlsafe(16)
         request.session[IMPORT_SESSION_PREFIX + token] = {
             "name": upload.name,
             "is_practice": form.cleaned_data["is_practice"],
             "rows": sheet_rows_dump(rows),
         }
-        return self._import_page(request, form=form, report=report, token=token)
+        return self._import_page(request, form=form, report=report, token=token, bank_check=checked)
 
     def import_confirm_view(self, request):
         if not self.has_add_permission(request):
@@ -581,6 +596,8 @@ class RoundWithDrawRulesAdmin(RoundAdmin):
             "closed": closed,
             "order": order,
             "stats": round_question_stats(round_id=round.pk, order=order) if closed else [],
+            # The bank the round draws from, checked for answer cues and near-duplicates.
+            "bank_check": question_bank_check(is_practice=round.is_practice),
             "columns": [
                 ("id", gettext("Mã")),
                 ("topic", gettext("Chủ đề")),

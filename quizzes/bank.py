@@ -25,11 +25,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from rapidfuzz import fuzz, process
 
 from participants.models import User
 from participants.services import audit_log_record
@@ -39,12 +41,14 @@ from rounds.models import Round
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic
 from .questions import (
     MAX_CHOICES,
+    CheckedQuestion,
     normalize_question_text,
     question_length_problems,
     validate_choices,
 )
 from .selectors import (
     answers_to_remark,
+    bank_questions_for_check,
     question_contents_forget,
     question_correct_ids,
     question_pool_counts,
@@ -744,3 +748,188 @@ def question_stats_export(*, round_id: int, order: str = "") -> bytes:
     sheet.column_dimensions["B"].width = 70
     sheet.column_dimensions["C"].width = 30
     return _workbook_bytes(workbook)
+
+
+# --- bank checks -----------------------------------------------------------------------------
+
+# Near-duplicate: this similarity (0–100, from the edit distance) of the normalised texts.
+NEAR_DUPLICATE_SIMILARITY = 90
+# Cues that give the key away: the correct option as the only longest one in this many points
+# (percentage) more questions than chance; a position holding the key this many times more, or
+# fewer, than its fair share.
+LONGEST_BIAS_POINTS = 10
+POSITION_BIAS_RATIO = 1.5
+MIN_QUESTIONS_FOR_BIAS = 10
+
+
+@dataclass(frozen=True)
+class PositionShare:
+    letter: str
+    count: int
+    percent: float
+    fair_percent: float
+
+
+@dataclass(frozen=True)
+class SimilarPair:
+    first: CheckedQuestion
+    second: CheckedQuestion
+    similarity: int
+
+
+@dataclass
+class BankCheck:
+    """What could let a participant guess without knowing: the key as the only longest option
+    (against chance), the key's stored position (options are shuffled per attempt, but exports
+    and printed banks keep it), and duplicate or near-duplicate questions (one answers the
+    other when both are drawn)."""
+
+    single_count: int = 0
+    longest_correct: list[CheckedQuestion] = field(default_factory=list)
+    longest_percent: float | None = None
+    chance_percent: float | None = None
+    positions: list[PositionShare] = field(default_factory=list)
+    similar: list[SimilarPair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _percent(part: float, whole: float) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _only_longest(choices: Sequence[str]) -> int | None:
+    lengths = [len(choice.strip()) for choice in choices]
+    longest = max(lengths)
+    return lengths.index(longest) if lengths.count(longest) == 1 else None
+
+
+def bank_check(
+    *, questions: Sequence[CheckedQuestion], others: Sequence[CheckedQuestion] = ()
+) -> BankCheck:
+    """Check `questions` for answer cues and for duplicates among themselves and with
+    `others` (the rest of the bank: pairs within `others` are not reported)."""
+    check = BankCheck()
+    singles = [q for q in questions if q.kind == Question.Kind.SINGLE and len(q.choices) >= 2]
+    check.single_count = len(singles)
+    if singles:
+        chance = 0.0
+        for question in singles:
+            longest = _only_longest(question.choices)
+            if longest is not None:
+                chance += 1 / len(question.choices)
+                if longest == question.correct[0]:
+                    check.longest_correct.append(question)
+        check.longest_percent = _percent(len(check.longest_correct), len(singles))
+        check.chance_percent = _percent(chance, len(singles))
+        fair = [0.0] * MAX_CHOICES
+        counts = [0] * MAX_CHOICES
+        for question in singles:
+            for index in range(len(question.choices)):
+                fair[index] += 1 / len(question.choices)
+            counts[question.correct[0]] += 1
+        check.positions = [
+            PositionShare(
+                letter=LETTERS[index],
+                count=counts[index],
+                percent=_percent(counts[index], len(singles)),
+                fair_percent=_percent(fair[index], len(singles)),
+            )
+            for index in range(MAX_CHOICES)
+            if fair[index]
+        ]
+    if len(singles) >= MIN_QUESTIONS_FOR_BIAS:
+        if (
+            check.longest_percent - check.chance_percent >= LONGEST_BIAS_POINTS
+            and len(check.longest_correct) >= 5
+        ):
+            check.warnings.append(
+                _(
+                    "Phương án đúng là phương án dài nhất ở %(n)d/%(total)d câu một đáp án "
+                    "(%(percent)s %%; nếu độ dài không gợi ý gì thì khoảng %(chance)s %%): "
+                    "người chỉ chọn phương án dài nhất sẽ được điểm cao hơn hẳn. Hãy viết lại "
+                    "các phương án sai cho dài tương đương."
+                )
+                % {
+                    "n": len(check.longest_correct),
+                    "total": len(singles),
+                    "percent": number_format(check.longest_percent, 1),
+                    "chance": number_format(check.chance_percent, 1),
+                }
+            )
+        for share in check.positions:
+            expected = share.fair_percent * len(singles) / 100
+            skewed = share.count >= POSITION_BIAS_RATIO * expected + 1 or (
+                expected >= 5 and share.count <= expected / POSITION_BIAS_RATIO - 1
+            )
+            if skewed:
+                check.warnings.append(
+                    _(
+                        "Đáp án đúng nằm ở phương án %(letter)s trong %(count)d/%(total)d câu "
+                        "(%(percent)s %%, cân đối là khoảng %(fair)s %%). Thứ tự phương án được "
+                        "xáo trộn khi thi, nhưng bản xuất và bản in vẫn giữ thứ tự này."
+                    )
+                    % {
+                        "letter": share.letter,
+                        "count": share.count,
+                        "total": len(singles),
+                        "percent": number_format(share.percent, 1),
+                        "fair": number_format(share.fair_percent, 1),
+                    }
+                )
+    check.similar = _similar_pairs(questions=questions, others=others)
+    for pair in check.similar:
+        kind = (
+            _("Trùng")
+            if pair.similarity == 100
+            else _("Gần trùng (%(n)d %%)") % {"n": pair.similarity}
+        )
+        check.warnings.append(
+            _("%(kind)s: câu %(first)s và câu %(second)s.")
+            % {"kind": kind, "first": pair.first.label, "second": pair.second.label}
+        )
+    return check
+
+
+def _similar_pairs(
+    *, questions: Sequence[CheckedQuestion], others: Sequence[CheckedQuestion]
+) -> list[SimilarPair]:
+    """Pairs whose normalised texts are alike (rapidfuzz, edit distance), each pair once."""
+    everyone = [*questions, *others]
+    texts = [normalize_question_text(q.text) for q in everyone]
+    pairs = []
+    for index in range(len(questions)):
+        for _text, score, other in process.extract(
+            texts[index],
+            texts[index + 1 :],
+            scorer=fuzz.ratio,
+            score_cutoff=NEAR_DUPLICATE_SIMILARITY,
+            limit=None,
+        ):
+            pairs.append(
+                SimilarPair(
+                    first=everyone[index],
+                    second=everyone[index + 1 + other],
+                    similarity=int(score),
+                )
+            )
+    return sorted(pairs, key=lambda pair: -pair.similarity)
+
+
+def question_bank_check(*, is_practice: bool) -> BankCheck:
+    """The checks over a bank's active questions (official or practice)."""
+    return bank_check(questions=bank_questions_for_check(is_practice=is_practice))
+
+
+def import_bank_check(*, report: ImportReport, is_practice: bool) -> BankCheck:
+    """The checks over a file's valid questions, and their duplicates in the bank they join."""
+    questions = [
+        CheckedQuestion(
+            label=_("dòng %(row)d") % {"row": item.row},
+            text=item.text,
+            choices=item.choices,
+            correct=item.correct,
+            kind=item.kind,
+        )
+        for item in report.questions
+    ]
+    return bank_check(questions=questions, others=bank_questions_for_check(is_practice=is_practice))

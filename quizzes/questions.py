@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
@@ -61,3 +62,16 @@ def validate_choices(*, kind: str, correct_flags: Sequence[bool]) -> None:
             % {"n": correct},
             code="single_with_many_correct",
         )
+
+
+@dataclass(frozen=True)
+class CheckedQuestion:
+    """A question as the bank checks see it (quizzes.bank.bank_check): `label` says where it is
+    ("mã 12" in the bank, "dòng 5" in a file)."""
+
+    label: str
+    text: str
+    choices: Sequence[str]
+    correct: Sequence[int]
+    kind: str
+    question_id: int | None = None

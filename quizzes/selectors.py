@@ -7,13 +7,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import Participant
 from rounds.models import Disqualification, Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
+from .questions import CheckedQuestion
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -268,6 +270,30 @@ def question_pool_counts(*, is_practice: bool) -> dict[tuple[int, int], int]:
         .annotate(n=Count("id"))
     )
     return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
+
+
+def bank_questions_for_check(*, is_practice: bool) -> list[CheckedQuestion]:
+    """A bank's active questions (official or practice) with their options in stored order, for
+    the bank checks (quizzes.bank.bank_check). Two queries."""
+    questions = (
+        Question.objects.filter(is_active=True, is_practice=is_practice)
+        .order_by("id")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "id")))
+    )
+    checked = []
+    for question in questions:
+        choices = list(question.choices.all())
+        checked.append(
+            CheckedQuestion(
+                label=_("mã %(id)d") % {"id": question.pk},
+                text=question.text,
+                choices=[choice.text for choice in choices],
+                correct=[index for index, choice in enumerate(choices) if choice.is_correct],
+                kind=question.kind,
+                question_id=question.pk,
+            )
+        )
+    return checked
 
 
 def question_is_used(*, question_id: int) -> bool:

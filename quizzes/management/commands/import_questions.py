@@ -3,7 +3,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from quizzes.bank import ImportFileError, question_import
+from quizzes.bank import (
+    ImportFileError,
+    import_bank_check,
+    question_file_read,
+    question_rows_import,
+)
 
 
 class Command(BaseCommand):
@@ -27,9 +32,7 @@ class Command(BaseCommand):
                 % {"file": file, "error": error.strerror}
             ) from error
         try:
-            report = question_import(
-                name=file.name, content=content, dry_run=dry_run, is_practice=practice
-            )
+            rows = question_file_read(name=file.name, content=content)
         except ImportFileError as error:
             for row_error in error.errors:
                 self.stderr.write(
@@ -37,6 +40,7 @@ class Command(BaseCommand):
                     % {"row": row_error.row, "message": row_error.message}
                 )
             raise CommandError(error.message) from error
+        report = question_rows_import(rows=rows, dry_run=True)
         if report.errors:
             for error in report.errors:
                 self.stderr.write(
@@ -45,11 +49,17 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Tệp có %(n)d lỗi; không câu hỏi nào được nhập.") % {"n": len(report.errors)}
             )
+        # Answer cues and near-duplicates: warnings, checked against the bank before the import.
+        for warning in import_bank_check(report=report, is_practice=practice).warnings:
+            self.stdout.write(_("Lưu ý: %(warning)s") % {"warning": warning})
         if dry_run:
             self.stdout.write(
                 _("Tệp hợp lệ: %(n)d câu hỏi sẽ được nhập.") % {"n": len(report.questions)}
             )
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(_("Đã nhập %(n)d câu hỏi.") % {"n": report.created})
+            return
+        report = question_rows_import(rows=rows, is_practice=practice, source_name=file.name)
+        if report.errors:  # another import took the same questions meanwhile
+            raise CommandError(
+                _("Tệp có %(n)d lỗi; không câu hỏi nào được nhập.") % {"n": len(report.errors)}
             )
+        self.stdout.write(self.style.SUCCESS(_("Đã nhập %(n)d câu hỏi.") % {"n": report.created}))
