@@ -4,8 +4,9 @@ set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 # The web server, the worker and beat build links (QR codes, banners, certificates) to the
-# address actually served: settings derive SITE_URL from these unless it is set.
-export HOST=$host PORT=$port
+# address actually served, unless SITE_URL is set.
+case $host in 0.0.0.0 | "::") link_host=127.0.0.1 ;; *) link_host=$host ;; esac
+export SITE_URL=${SITE_URL:-http://$link_host:$port}
 py=.venv/bin/python
 mkdir -p var/log
 $py manage.py migrate --noinput

@@ -36,13 +36,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# The public address, in QR codes, banners, certificates. Unset (development), it is the
-# address `make run` serves: http://HOST:PORT (scripts/run-dev.sh exports both).
-_dev_host = os.environ.get("HOST", "").strip() or "127.0.0.1"
-_dev_host = "127.0.0.1" if _dev_host in {"0.0.0.0", "::"} else _dev_host
-SITE_URL = (
-    os.environ.get("SITE_URL") or f"http://{_dev_host}:{os.environ.get('PORT', '').strip() or 8000}"
-).rstrip("/")
+# The public address, in QR codes, banners and certificates; `make run` sets it to the address
+# it serves (scripts/run-dev.sh).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [

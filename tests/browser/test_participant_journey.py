@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from participants import sms
 from participants.models import Participant
 from quizzes.models import Attempt
+from tests.browser.conftest import template_syntax_leaks
 from tests.factories import ParticipantFactory, QuestionFactory, RoundFactory, UnitFactory
 
 pytestmark = pytest.mark.browser
@@ -54,6 +55,7 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     page.click("button[type=submit]:has-text('Đăng ký')")
 
     expect(page.locator("h1")).to_have_text("Xác minh số điện thoại")
+    assert "0978 123 456" in page.content()  # the number as people write it
     phone, message = sms.outbox[-1]
     assert phone == "+84978123456"
     page.fill("input[name=code]", re.search(r"là (\S+)$", message).group(1))
@@ -66,6 +68,7 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     page.goto("/")
     page.click("button:has-text('Vào thi')")
     expect(page.locator("#quiz-form")).to_be_visible()
+    assert template_syntax_leaks(page.content()) == []
     attempt = Attempt.objects.get(participant=participant, round=round)
     questions = page.locator("li.question[data-question]")
     count = questions.count()
@@ -117,6 +120,7 @@ def test_register_take_an_attempt_through_a_network_cut_and_see_the_result(
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED and attempt.prediction == 321
     expect(page.locator("#result-score")).to_have_text(f"{attempt.score}/{count}")
+    assert template_syntax_leaks(page.content()) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 

@@ -269,7 +269,7 @@ READ_PATTERNS = [
     r'\b_int\(\s*"([A-Z][A-Z0-9_]*)"',
 ]
 # Set by the image or the runtime, not by the operator.
-NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "HOSTNAME"}
+NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "HOSTNAME", "PYTEST_XDIST_WORKER"}
 
 
 def _variables_read() -> set[str]:

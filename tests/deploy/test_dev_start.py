@@ -16,9 +16,7 @@ CELERY = Path(sys.executable).with_name("celery")
 
 
 def _base_settings(code: str, **env: str | None) -> subprocess.CompletedProcess:
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT", "VAR_DIR"}
-    }
+    environment = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "VAR_DIR"}}
     environment["DJANGO_SETTINGS_MODULE"] = "contest_site.settings.base"
     for key, value in env.items():
         if value is None:
@@ -35,28 +33,43 @@ def _base_settings(code: str, **env: str | None) -> subprocess.CompletedProcess:
     )
 
 
+def _make_run_site_url(host: str, port: str, site_url: str | None = None) -> str:
+    """SITE_URL as scripts/run-dev.sh exports it, from its own lines, run by bash."""
+    script = (ROOT / "scripts" / "run-dev.sh").read_text()
+    lines = script[script.index("case $host") : script.index("\n", script.index("export SITE_URL"))]
+    env = {"PATH": os.environ["PATH"], "host": host, "port": port}
+    if site_url:
+        env["SITE_URL"] = site_url
+    result = subprocess.run(
+        ["bash", "-c", f'{lines}\necho "$SITE_URL"'], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.mark.parametrize(
-    ("env", "expected"),
+    ("host", "port", "site_url", "expected"),
     [
-        ({"HOST": "127.0.0.1", "PORT": "8017"}, "http://127.0.0.1:8017"),
-        ({"HOST": "0.0.0.0", "PORT": "8123"}, "http://127.0.0.1:8123"),
-        ({"HOST": "192.168.1.20", "PORT": "8000"}, "http://192.168.1.20:8000"),
-        ({}, "http://127.0.0.1:8000"),
-        (
-            {"HOST": "127.0.0.1", "PORT": "8017", "SITE_URL": "https://thi.example.vn/"},
-            "https://thi.example.vn",
-        ),
+        ("127.0.0.1", "8017", None, "http://127.0.0.1:8017"),
+        ("0.0.0.0", "8123", None, "http://127.0.0.1:8123"),
+        ("192.168.1.20", "8000", None, "http://192.168.1.20:8000"),
+        ("127.0.0.1", "8017", "https://thi.example.vn", "https://thi.example.vn"),
     ],
 )
-def test_site_url_follows_the_served_address_unless_set(env, expected):
-    result = _base_settings("from django.conf import settings; print(settings.SITE_URL)", **env)
+def test_make_run_links_to_the_address_it_serves(host, port, site_url, expected):
+    exported = _make_run_site_url(host, port, site_url)
+    assert exported == expected
+    # …and the settings take it (the web server, the worker and beat all start after it).
+    result = _base_settings(
+        "from django.conf import settings; print(settings.SITE_URL)", SITE_URL=exported + "/"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 
 
-def test_make_run_gives_its_host_and_port_to_the_server_the_worker_and_beat():
+def test_make_run_exports_it_before_starting_the_server_the_worker_and_beat():
     script = (ROOT / "scripts" / "run-dev.sh").read_text()
-    exported = script.index("export HOST=$host PORT=$port")
+    exported = script.index("export SITE_URL")
     assert exported < script.index("celery -A contest_site worker")
     assert exported < script.index("celery -A contest_site beat")
     assert exported < script.index("manage.py runserver")
