@@ -432,6 +432,8 @@ def test_phone_numbers_are_shown_as_people_write_them(client):
     )
     messages = [str(message) for message in verified.context["messages"]]
     assert "Đã xác minh số điện thoại 0987 654 321." in messages
+    profile = client.get(reverse("participants:profile")).content.decode()
+    assert "<strong>0987 654 321</strong>" in profile and "+84" not in profile
     client.logout()
     client.post(reverse("account_reset_password"), {"phone": "0987654321"})
     page = client.get(reverse("account_confirm_password_reset_code")).content.decode()
