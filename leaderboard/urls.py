@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import personal_data_views, views
+from .reports import views as report_views
 
 app_name = "leaderboard"
 
@@ -14,6 +15,12 @@ urlpatterns = [
         views.unit_people_export,
         name="unit_people_export",
     ),
+    path(
+        "bao-cao/don-vi/<slug:code>/van-ban-bao-cao.<str:fmt>",
+        report_views.unit_document,
+        name="unit_document",
+    ),
+    path("bao-cao/tong-ket.<str:fmt>", report_views.committee_summary, name="committee_summary"),
     path("bao-cao/xep-hang/<int:round_id>.<str:fmt>", views.ranking_export, name="ranking_export"),
     path("bao-cao/giai-thuong.<str:fmt>", views.winners_export, name="winners_export"),
     path("bao-cao/giai-tap-the.<str:fmt>", views.collective_export, name="collective_export"),
