@@ -24,6 +24,7 @@ from rounds.services import (
 from rounds.tasks import round_close_now, round_rank_later
 
 from .models import Award, Certificate, ParticipationStat, RoundResult
+from .reports.admin import OfficialReportSettingsAdmin  # noqa: F401 (registers itself)
 from .services import (
     CertificateError,
     round_prize_certificates_zip,

@@ -1,13 +1,17 @@
-"""Demo participation for seed_demo: a unit representative account and the stored statistics
+"""Demo participation for seed_demo: a unit representative account, the stored statistics
 of the demo history (leaderboard/demo.py), so the reports, dashboard and boards have something
-to show. Idempotent."""
+to show, and the Thanh Hóa contest's document settings (the defaults, editable in admin).
+Idempotent."""
 
 from django.db import transaction
 
 from participants.demo import DEMO_PASSWORD
 from participants.models import Participant, Unit, UnitRepresentative, User
 from participants.phones import normalize_phone
+from rounds.demo import THANH_HOA_SLUG
+from rounds.models import Contest
 
+from .models import OfficialReportSettings
 from .services import participation_refresh_all
 
 DEMO_REPRESENTATIVE_PHONE = "0922222222"
@@ -30,6 +34,10 @@ def _demo_representative_seed() -> User:
 
 @transaction.atomic
 def demo_participation_seed() -> None:
-    """The demo unit representative, then the stored statistics of the demo history."""
+    """The demo unit representative, the stored statistics of the demo history, the
+    official documents' settings."""
     _demo_representative_seed()
     participation_refresh_all()
+    contest = Contest.objects.filter(slug=THANH_HOA_SLUG).first()
+    if contest is not None:
+        OfficialReportSettings.objects.get_or_create(contest=contest)

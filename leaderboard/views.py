@@ -139,6 +139,8 @@ def report(request):
         "rows": rows,
         "overall": participation_overall(contest=contest, round=round) if is_organiser else None,
         "is_organiser": is_organiser,
+        # A representative's own top units get their report's buttons; organisers the summary.
+        "document_units": [] if is_organiser else [row.unit for row in rows if row.depth == 0],
     }
     return render(request, "leaderboard/report.html", context)
 
@@ -189,6 +191,7 @@ def unit_report(request, code: str):
         "people_limit": PAGE_PEOPLE_LIMIT,
         "people_headers": UNIT_PEOPLE_HEADERS,
         "full_personal_data": full,
+        "document_units": [unit],
     }
     return render(request, "leaderboard/unit_report.html", context)
 

@@ -227,10 +227,12 @@ def unit_report_document(
     unit: Unit,
     full_personal_data: bool,
     now: datetime,
+    options: OfficialReportSettings | None = None,
 ) -> OfficialDocument:
     """A unit's report on its participation and results in a round, or in the contest so far:
-    the unit with its sub-units, as /bao-cao/ shows them."""
-    options = report_settings(contest=contest)
+    the unit with its sub-units, as /bao-cao/ shows them. `options` (the admin's preview of
+    unsaved settings) replaces the contest's stored settings."""
+    options = options or report_settings(contest=contest)
     subtree = unit_descendant_ids(unit_ids=[unit.pk])
     rows = participation_rows(contest=contest, round=round, unit_ids=subtree)
     taken_at = participation_refreshed_at(contest=contest)
@@ -584,12 +586,16 @@ def _winners_table(lines: list[WinnerLine], *, numbering: _Numbering, full: bool
 
 
 def committee_summary_document(
-    *, contest: Contest, full_personal_data: bool, now: datetime
+    *,
+    contest: Contest,
+    full_personal_data: bool,
+    now: datetime,
+    options: OfficialReportSettings | None = None,
 ) -> OfficialDocument:
     """The organising committee's summary for the closing programme: totals per round, the
     dashboard's charts, participation per unit ranked, the units at the target, the
     collective prizes' ranking, each round's winners with their units."""
-    options = report_settings(contest=contest)
+    options = options or report_settings(contest=contest)
     taken_at = participation_refreshed_at(contest=contest)
     overall = participation_overall(contest=contest)
     if overall is None or taken_at is None:

@@ -12,6 +12,7 @@ from participants.models import Unit, User
 from participants.services import audit_log_record
 from rounds.models import Contest, Round
 
+from ..models import OfficialReportSettings
 from .document import OfficialDocument
 from .docx_render import document_docx
 from .pdf_render import document_pdf
@@ -45,6 +46,7 @@ def unit_report_generate(
     file_format: str,
     full_personal_data: bool,
     now: datetime | None = None,
+    options: OfficialReportSettings | None = None,
 ) -> GeneratedReport:
     """A unit's report (.docx or PDF), logged. Always in Vietnamese: it is an official
     document under Nghị định 30/2020/NĐ-CP, whatever language the reader's pages use.
@@ -57,6 +59,7 @@ def unit_report_generate(
             unit=unit,
             full_personal_data=full_personal_data,
             now=now,
+            options=options,
         )
         content, content_type = _render(document, file_format)
     audit_log_record(
@@ -83,12 +86,13 @@ def committee_summary_generate(
     file_format: str,
     full_personal_data: bool,
     now: datetime | None = None,
+    options: OfficialReportSettings | None = None,
 ) -> GeneratedReport:
     """The committee's summary of the contest (.docx or PDF), logged; in Vietnamese."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         document = committee_summary_document(
-            contest=contest, full_personal_data=full_personal_data, now=now
+            contest=contest, full_personal_data=full_personal_data, now=now, options=options
         )
         content, content_type = _render(document, file_format)
     audit_log_record(
