@@ -103,7 +103,7 @@ def _rule(width_mm: float) -> HRFlowable:
         thickness=0.6,
         color=colors.black,
         hAlign="CENTER",
-        spaceBefore=1,
+        spaceBefore=2.5,
         spaceAfter=3,
     )
 
