@@ -116,8 +116,9 @@ def _heading(document: d.OfficialDocument) -> list:
         left.append(_p(document.governing_body.upper(), _style(d.SIZE_HEADER, align=TA_CENTER)))
     issuer = document.issuer.upper()
     left.append(_p(issuer, _style(d.SIZE_HEADER, font=BOLD, align=TA_CENTER)))
-    longest = max(text_width_mm(line, bold=True, size=d.SIZE_HEADER) for line in [issuer])
-    left.append(_rule(min(longest, d.HEADER_LEFT_MM - 6) / 2.5))
+    # The rule is 1/3–1/2 as long as the issuer's (longest) line.
+    width = min(text_width_mm(issuer, bold=True, size=d.SIZE_HEADER), d.HEADER_LEFT_MM - 6)
+    left.append(_rule(width / 2.5))
     left.append(_p(document.number, _style(d.SIZE_BODY, align=TA_CENTER, before=2)))
 
     right = [

@@ -20,6 +20,7 @@ from rounds.selectors import contest_rounds
 
 from ..models import OfficialReportSettings, ParticipationStat
 from ..selectors import (
+    CollectiveRow,
     ParticipationRow,
     collective_ranking,
     dashboard_data,
@@ -285,131 +286,26 @@ def unit_report_document(
         ),
     ]
     if round is None and rounds:
-        table_rows = []
-        for index, each in enumerate(rounds, start=1):
-            found = participation_rows(contest=contest, round=each, unit_ids={unit.pk})
-            each_stat = found[0] if found else None
-            table_rows.append(
-                (
-                    str(index),
-                    each.name,
-                    _window_short(each),
-                    _count(each_stat.stat.participants_total if each_stat else 0),
-                    _count(each_stat.stat.attempts_total if each_stat else 0),
-                    _rate(each_stat.rate if each_stat else None),
-                )
-            )
-        table_rows.append(
-            (
-                "",
-                _("Cả cuộc thi (mỗi người chỉ tính một lần)"),
-                "",
-                _count(stat.participants_total),
-                _count(stat.attempts_total),
-                _rate(unit_row.rate),
-            )
-        )
         blocks.append(
-            Table(
-                headers=(
-                    _("STT"),
-                    _("Đợt thi"),
-                    _("Thời gian"),
-                    _("Đã dự thi"),
-                    _("Lượt thi"),
-                    _("Tỷ lệ tham gia"),
-                ),
-                rows=tuple(table_rows),
-                widths=(7, 12, 36, 14, 12, 15),
-                align=("center", "left", "left", "right", "right", "right"),
-                caption=numbering.table(_("Số người dự thi theo từng đợt")),
-                bold_rows=frozenset({len(table_rows) - 1}),
-                spans=((len(table_rows) - 1, 1, 2),),
+            _unit_rounds_table(
+                contest=contest, unit_row=unit_row, rounds=rounds, numbering=numbering
             )
         )
-
     sub_rows = rows[1:]
     blocks.append(Text(_("2. Kết quả của các đơn vị trực thuộc"), "subheading"))
     if sub_rows:
-        own = _own_row(unit_row)
-        table = (
-            [(own, _("%(unit)s (trực tiếp)") % {"unit": unit.name}, 1)]
-            if own.stat.headcount or own.stat.participants_total
-            else []
-        )
-        table += [(row, row.unit.name, row.depth) for row in sub_rows]
-        lines = [
-            (
-                str(index),
-                name,
-                _count(row.stat.headcount_total),
-                _count(row.stat.registered_total),
-                _count(row.stat.participants_total),
-                _count(row.stat.attempts_total),
-                _rate(row.rate),
-                _evaluation(row),
-            )
-            for index, (row, name, _depth) in enumerate(table, start=1)
-        ]
-        lines.append(
-            (
-                "",
-                _("Tổng cộng"),
-                _count(stat.headcount_total),
-                _count(stat.registered_total),
-                _count(stat.participants_total),
-                _count(stat.attempts_total),
-                _rate(unit_row.rate),
-                _evaluation(unit_row),
-            )
-        )
-        blocks.append(
-            Table(
-                headers=(
-                    _("STT"),
-                    _("Đơn vị"),
-                    _("Số người"),
-                    _("Đã đăng ký"),
-                    _("Đã dự thi"),
-                    _("Lượt thi"),
-                    _("Tỷ lệ"),
-                    _("Đánh giá"),
-                ),
-                rows=tuple(lines),
-                widths=(7, 35, 10, 11, 11, 10, 11, 20),
-                align=("center", "left", "right", "right", "right", "right", "right", "left"),
-                caption=numbering.table(_("Tỷ lệ tham gia của các đơn vị trực thuộc")),
-                indents=(*(depth - 1 for _row, _name, depth in table), 0),
-                bold_rows=frozenset({len(lines) - 1}),
-            )
-        )
+        blocks.append(_sub_units_table(unit_row=unit_row, sub_rows=sub_rows, numbering=numbering))
     else:
         blocks.append(Text(_("Đơn vị không có đơn vị trực thuộc.")))
-
     blocks.append(Text(_("3. Người đạt giải"), "subheading"))
-    period_rounds = [round] if round is not None else rounds
-    published = [r for r in period_rounds if r.state == Round.State.PUBLISHED]
-    pending = [r for r in period_rounds if r.state != Round.State.PUBLISHED]
-    winners = [line for r in published for line in _winners(round=r, unit_ids=subtree)]
-    if winners:
-        blocks.append(
-            Text(_("Đơn vị có %(n)s lượt người đạt giải cá nhân:") % {"n": _count(len(winners))})
+    blocks.extend(
+        _unit_winners(
+            rounds=[round] if round is not None else rounds,
+            unit_ids=subtree,
+            numbering=numbering,
+            full_personal_data=full_personal_data,
         )
-        blocks.append(_winners_table(winners, numbering=numbering, full=full_personal_data))
-        if not full_personal_data:
-            blocks.append(
-                Text(_("Số điện thoại được che một phần để bảo vệ dữ liệu cá nhân."), "note")
-            )
-    elif published:
-        blocks.append(Text(_("Đơn vị chưa có người đạt giải cá nhân.")))
-    if pending:
-        blocks.append(
-            Text(
-                _("Kết quả của %(rounds)s chưa được Ban Tổ chức công bố.")
-                % {"rounds": ", ".join(r.name for r in pending)}
-            )
-        )
-
+    )
     blocks.append(Text(_("II. ĐÁNH GIÁ CHUNG"), "heading"))
     blocks.extend(
         _unit_assessment(
@@ -446,6 +342,147 @@ def unit_report_document(
         metadata_author=unit.name,
         keywords=(contest.slug, unit.code, round.name if round else _("Cả cuộc thi")),
     )
+
+
+def _unit_rounds_table(
+    *,
+    contest: Contest,
+    unit_row: ParticipationRow,
+    rounds: list[Round],
+    numbering: _Numbering,
+) -> Table:
+    """The unit's people and attempts in each round, and in the whole contest."""
+    stat = unit_row.stat
+    table_rows = []
+    for index, each in enumerate(rounds, start=1):
+        found = participation_rows(contest=contest, round=each, unit_ids={unit_row.unit.pk})
+        each_row = found[0] if found else None
+        table_rows.append(
+            (
+                str(index),
+                each.name,
+                _window_short(each),
+                _count(each_row.stat.participants_total if each_row else 0),
+                _count(each_row.stat.attempts_total if each_row else 0),
+                _rate(each_row.rate if each_row else None),
+            )
+        )
+    table_rows.append(
+        (
+            "",
+            _("Cả cuộc thi (mỗi người chỉ tính một lần)"),
+            "",
+            _count(stat.participants_total),
+            _count(stat.attempts_total),
+            _rate(unit_row.rate),
+        )
+    )
+    return Table(
+        headers=(
+            _("STT"),
+            _("Đợt thi"),
+            _("Thời gian"),
+            _("Đã dự thi"),
+            _("Lượt thi"),
+            _("Tỷ lệ tham gia"),
+        ),
+        rows=tuple(table_rows),
+        widths=(7, 12, 36, 14, 12, 15),
+        align=("center", "left", "left", "right", "right", "right"),
+        caption=numbering.table(_("Số người dự thi theo từng đợt")),
+        bold_rows=frozenset({len(table_rows) - 1}),
+        spans=((len(table_rows) - 1, 1, 2),),
+    )
+
+
+def _sub_units_table(
+    *, unit_row: ParticipationRow, sub_rows: list[ParticipationRow], numbering: _Numbering
+) -> Table:
+    """The unit's own staff, each sub-unit (indented by level) and the total: the rows add up."""
+    unit, stat = unit_row.unit, unit_row.stat
+    own = _own_row(unit_row)
+    entries = (
+        [(own, _("%(unit)s (trực tiếp)") % {"unit": unit.name}, 1)]
+        if own.stat.headcount or own.stat.participants_total
+        else []
+    )
+    entries += [(row, row.unit.name, row.depth) for row in sub_rows]
+    lines = [
+        (
+            str(index),
+            name,
+            _count(row.stat.headcount_total),
+            _count(row.stat.registered_total),
+            _count(row.stat.participants_total),
+            _count(row.stat.attempts_total),
+            _rate(row.rate),
+            _evaluation(row),
+        )
+        for index, (row, name, _depth) in enumerate(entries, start=1)
+    ]
+    lines.append(
+        (
+            "",
+            _("Tổng cộng"),
+            _count(stat.headcount_total),
+            _count(stat.registered_total),
+            _count(stat.participants_total),
+            _count(stat.attempts_total),
+            _rate(unit_row.rate),
+            _evaluation(unit_row),
+        )
+    )
+    return Table(
+        headers=(
+            _("STT"),
+            _("Đơn vị"),
+            _("Số người"),
+            _("Đã đăng ký"),
+            _("Đã dự thi"),
+            _("Lượt thi"),
+            _("Tỷ lệ"),
+            _("Đánh giá"),
+        ),
+        rows=tuple(lines),
+        widths=(7, 35, 10, 11, 11, 10, 11, 20),
+        align=("center", "left", "right", "right", "right", "right", "right", "left"),
+        caption=numbering.table(_("Tỷ lệ tham gia của các đơn vị trực thuộc")),
+        indents=(*(depth - 1 for _row, _name, depth in entries), 0),
+        bold_rows=frozenset({len(lines) - 1}),
+    )
+
+
+def _unit_winners(
+    *,
+    rounds: list[Round],
+    unit_ids: set[int],
+    numbering: _Numbering,
+    full_personal_data: bool,
+) -> list[Block]:
+    """The unit's prize winners in the published rounds; the others said to be pending."""
+    published = [r for r in rounds if r.state == Round.State.PUBLISHED]
+    pending = [r for r in rounds if r.state != Round.State.PUBLISHED]
+    winners = [line for r in published for line in _winners(round=r, unit_ids=unit_ids)]
+    blocks: list[Block] = []
+    if winners:
+        blocks.append(
+            Text(_("Đơn vị có %(n)s lượt người đạt giải cá nhân:") % {"n": _count(len(winners))})
+        )
+        blocks.append(_winners_table(winners, numbering=numbering, full=full_personal_data))
+        if not full_personal_data:
+            blocks.append(
+                Text(_("Số điện thoại được che một phần để bảo vệ dữ liệu cá nhân."), "note")
+            )
+    elif published:
+        blocks.append(Text(_("Đơn vị chưa có người đạt giải cá nhân.")))
+    if pending:
+        blocks.append(
+            Text(
+                _("Kết quả của %(rounds)s chưa được Ban Tổ chức công bố.")
+                % {"rounds": ", ".join(r.name for r in pending)}
+            )
+        )
+    return blocks
 
 
 def _unit_assessment(
@@ -605,7 +642,6 @@ def committee_summary_document(
     rounds = list(contest_rounds(contest=contest))
     numbering = _Numbering()
     target = _percent(contest.participation_target_percent)
-    minimum = _percent(contest.collective_min_rate_percent)
 
     blocks: list[Block] = [
         Text(
@@ -640,170 +676,25 @@ def committee_summary_document(
     winners = {
         r.pk: _winners(round=r, unit_ids=None) for r in rounds if r.state == Round.State.PUBLISHED
     }
-    lines = []
-    for index, each in enumerate(rounds, start=1):
-        each_overall = participation_overall(contest=contest, round=each)
-        lines.append(
-            (
-                str(index),
-                each.name,
-                _window_short(each),
-                _count(each_overall.stat.participants if each_overall else 0),
-                _count(each_overall.stat.attempts if each_overall else 0),
-                _count(len(winners[each.pk])) if each.pk in winners else _("Chưa công bố"),
-            )
-        )
-    lines.append(
-        (
-            "",
-            _("Cả cuộc thi (mỗi người chỉ tính một lần)"),
-            "",
-            _count(overall.stat.participants),
-            _count(overall.stat.attempts),
-            _count(sum(len(items) for items in winners.values())),
-        )
-    )
     blocks.append(
-        Table(
-            headers=(
-                _("STT"),
-                _("Đợt thi"),
-                _("Thời gian"),
-                _("Người dự thi"),
-                _("Lượt thi"),
-                _("Giải cá nhân"),
-            ),
-            rows=tuple(lines),
-            widths=(7, 12, 36, 15, 12, 14),
-            align=("center", "left", "left", "right", "right", "right"),
-            caption=numbering.table(_("Kết quả tham gia theo từng đợt")),
-            bold_rows=frozenset({len(lines) - 1}),
-            spans=((len(lines) - 1, 1, 2),),
+        _summary_rounds_table(
+            contest=contest, overall=overall, rounds=rounds, winners=winners, numbering=numbering
         )
     )
     blocks.extend(_dashboard_figures(contest=contest, numbering=numbering))
-
     blocks.append(Text(_("II. KẾT QUẢ THAM GIA CỦA CÁC ĐƠN VỊ"), "heading"))
     ranking = collective_ranking(contest=contest)
     eligible = [item for item in ranking if item.eligible]
-    reached = [row for row in participation_rows(contest=contest) if row.reached]
-    names = {item.row.unit.pk: item.row.unit.name for item in ranking}
-    roots = sum(1 for item in ranking if item.row.depth == 0)
-    blocks.append(Text(_("1. Tỷ lệ tham gia của các đơn vị"), "subheading"))
-    blocks.append(
-        Text(
-            _(
-                "Các đơn vị được xếp theo tỷ lệ người tham gia trên số người theo chỉ tiêu (gồm "
-                "đơn vị trực thuộc); được xét giải tập thể là đơn vị có tỷ lệ từ %(minimum)s và "
-                "từ %(headcount)s người trở lên."
-            )
-            % {"minimum": minimum, "headcount": _count(max(contest.collective_min_headcount, 1))}
-        )
+    reached = [item.row for item in ranking if item.row.reached]
+    blocks.extend(
+        _summary_units(contest=contest, ranking=ranking, reached=reached, numbering=numbering)
     )
-    blocks.append(
-        Table(
-            headers=(
-                _("Hạng"),
-                _("Đơn vị"),
-                _("Số người"),
-                _("Đã dự thi"),
-                _("Tỷ lệ"),
-                _("Chỉ tiêu %(target)s") % {"target": target},
-                _("Xét giải tập thể"),
-            ),
-            rows=tuple(
-                (
-                    str(item.rank) if item.rank else "—",
-                    _unit_label(item.row, names=names, roots=roots),
-                    _count(item.row.stat.headcount_total),
-                    _count(item.row.stat.participants_total),
-                    _rate(item.row.rate),
-                    _("Đạt") if item.row.reached else _("Chưa đạt"),
-                    _("Đủ điều kiện") if item.eligible else item.reason,
-                )
-                for item in ranking
-            ),
-            widths=(8, 40, 10, 10, 11, 12, 17),
-            align=("center", "left", "right", "right", "right", "center", "left"),
-            caption=numbering.table(_("Xếp hạng tỷ lệ tham gia của các đơn vị")),
-        )
-    )
-    blocks.append(
-        Text(_("2. Các đơn vị đạt chỉ tiêu %(target)s") % {"target": target}, "subheading")
-    )
-    if reached:
-        blocks.append(
-            Text(
-                _("Có %(reached)s/%(total)s đơn vị đạt chỉ tiêu: %(units)s.")
-                % {
-                    "reached": len(reached),
-                    "total": len(ranking),
-                    "units": "; ".join(
-                        f"{row.unit.name} ({_rate(row.rate)})"
-                        for row in sorted(reached, key=lambda r: (-(r.rate or 0), r.unit.name))
-                    ),
-                }
-            )
-        )
-    else:
-        blocks.append(Text(_("Chưa có đơn vị nào đạt chỉ tiêu %(target)s.") % {"target": target}))
-    blocks.append(Text(_("3. Giải tập thể"), "subheading"))
-    if eligible:
-        leaders = [item for item in eligible if item.rank <= 3]
-        blocks.append(
-            Text(
-                _(
-                    "Có %(count)s đơn vị đủ điều kiện xét giải tập thể (Bảng %(table)s); dẫn "
-                    "đầu: %(leaders)s."
-                )
-                % {
-                    "count": len(eligible),
-                    "table": numbering.tables,
-                    "leaders": "; ".join(
-                        _("hạng %(rank)s: %(unit)s (%(rate)s)")
-                        % {
-                            "rank": item.rank,
-                            "unit": item.row.unit.name,
-                            "rate": _rate(item.row.rate),
-                        }
-                        for item in leaders
-                    ),
-                }
-            )
-        )
-    else:
-        blocks.append(Text(_("Chưa có đơn vị nào đủ điều kiện xét giải tập thể.")))
-
     blocks.append(Text(_("III. KẾT QUẢ CÁC ĐỢT THI"), "heading"))
-    for index, each in enumerate(rounds, start=1):
-        blocks.append(
-            Text(
-                _("%(n)s. %(round)s (%(window)s)")
-                % {"n": index, "round": each.name, "window": _window(each)},
-                "subheading",
-            )
+    blocks.extend(
+        _summary_rounds(
+            rounds=rounds, winners=winners, numbering=numbering, full=full_personal_data
         )
-        if each.pk not in winners:
-            blocks.append(Text(_("Kết quả đợt thi chưa được Ban Tổ chức công bố.")))
-            continue
-        sentence = _("Kết quả đã công bố ngày %(date)s; %(count)s người đạt giải cá nhân.") % {
-            "date": _short_date(_local(each.published_at).date()) if each.published_at else "—",
-            "count": _count(len(winners[each.pk])),
-        }
-        if each.prediction_actual is not None:
-            sentence += " " + _(
-                "Đáp án câu hỏi dự đoán: %(actual)s người có bài thi đạt điểm tuyệt đối."
-            ) % {"actual": _count(each.prediction_actual)}
-        blocks.append(Text(sentence))
-        if winners[each.pk]:
-            blocks.append(
-                _round_winners_table(
-                    each, winners[each.pk], numbering=numbering, full=full_personal_data
-                )
-            )
-    if winners and not full_personal_data:
-        blocks.append(Text(_("Số điện thoại được che một phần để bảo vệ dữ liệu cá nhân."), "note"))
-
+    )
     blocks.append(Text(_("IV. ĐÁNH GIÁ CHUNG"), "heading"))
     blocks.append(
         Text(
@@ -845,6 +736,189 @@ def committee_summary_document(
         metadata_author=options.committee_name,
         keywords=(contest.slug,),
     )
+
+
+def _summary_rounds_table(
+    *,
+    contest: Contest,
+    overall: ParticipationRow,
+    rounds: list[Round],
+    winners: dict[int, list[WinnerLine]],
+    numbering: _Numbering,
+) -> Table:
+    """People, attempts and prizes of each round, and of the whole contest (everyone counted,
+    citizens with no unit too, as the home page counts them)."""
+    lines = []
+    for index, each in enumerate(rounds, start=1):
+        each_overall = participation_overall(contest=contest, round=each)
+        lines.append(
+            (
+                str(index),
+                each.name,
+                _window_short(each),
+                _count(each_overall.stat.participants if each_overall else 0),
+                _count(each_overall.stat.attempts if each_overall else 0),
+                _count(len(winners[each.pk])) if each.pk in winners else _("Chưa công bố"),
+            )
+        )
+    lines.append(
+        (
+            "",
+            _("Cả cuộc thi (mỗi người chỉ tính một lần)"),
+            "",
+            _count(overall.stat.participants),
+            _count(overall.stat.attempts),
+            _count(sum(len(items) for items in winners.values())),
+        )
+    )
+    return Table(
+        headers=(
+            _("STT"),
+            _("Đợt thi"),
+            _("Thời gian"),
+            _("Người dự thi"),
+            _("Lượt thi"),
+            _("Giải cá nhân"),
+        ),
+        rows=tuple(lines),
+        widths=(7, 12, 36, 15, 12, 14),
+        align=("center", "left", "left", "right", "right", "right"),
+        caption=numbering.table(_("Kết quả tham gia theo từng đợt")),
+        bold_rows=frozenset({len(lines) - 1}),
+        spans=((len(lines) - 1, 1, 2),),
+    )
+
+
+def _summary_units(
+    *,
+    contest: Contest,
+    ranking: list[CollectiveRow],
+    reached: list[ParticipationRow],
+    numbering: _Numbering,
+) -> list[Block]:
+    """Units ranked by rate (the collective ranking), those at the target, the leaders."""
+    target = _percent(contest.participation_target_percent)
+    eligible = [item for item in ranking if item.eligible]
+    names = {item.row.unit.pk: item.row.unit.name for item in ranking}
+    roots = sum(1 for item in ranking if item.row.depth == 0)
+    blocks: list[Block] = [
+        Text(_("1. Tỷ lệ tham gia của các đơn vị"), "subheading"),
+        Text(
+            _(
+                "Các đơn vị được xếp theo tỷ lệ người tham gia trên số người theo chỉ tiêu (gồm "
+                "đơn vị trực thuộc); được xét giải tập thể là đơn vị có tỷ lệ từ %(minimum)s và "
+                "từ %(headcount)s người trở lên."
+            )
+            % {
+                "minimum": _percent(contest.collective_min_rate_percent),
+                "headcount": _count(max(contest.collective_min_headcount, 1)),
+            }
+        ),
+        Table(
+            headers=(
+                _("Hạng"),
+                _("Đơn vị"),
+                _("Số người"),
+                _("Đã dự thi"),
+                _("Tỷ lệ"),
+                _("Chỉ tiêu %(target)s") % {"target": target},
+                _("Xét giải tập thể"),
+            ),
+            rows=tuple(
+                (
+                    str(item.rank) if item.rank else "—",
+                    _unit_label(item.row, names=names, roots=roots),
+                    _count(item.row.stat.headcount_total),
+                    _count(item.row.stat.participants_total),
+                    _rate(item.row.rate),
+                    _("Đạt") if item.row.reached else _("Chưa đạt"),
+                    _("Đủ điều kiện") if item.eligible else item.reason,
+                )
+                for item in ranking
+            ),
+            widths=(8, 40, 10, 10, 11, 12, 17),
+            align=("center", "left", "right", "right", "right", "center", "left"),
+            caption=numbering.table(_("Xếp hạng tỷ lệ tham gia của các đơn vị")),
+        ),
+        Text(_("2. Các đơn vị đạt chỉ tiêu %(target)s") % {"target": target}, "subheading"),
+    ]
+    if reached:
+        blocks.append(
+            Text(
+                _("Có %(reached)s/%(total)s đơn vị đạt chỉ tiêu: %(units)s.")
+                % {
+                    "reached": len(reached),
+                    "total": len(ranking),
+                    "units": "; ".join(
+                        f"{row.unit.name} ({_rate(row.rate)})"
+                        for row in sorted(reached, key=lambda r: (-(r.rate or 0), r.unit.name))
+                    ),
+                }
+            )
+        )
+    else:
+        blocks.append(Text(_("Chưa có đơn vị nào đạt chỉ tiêu %(target)s.") % {"target": target}))
+    blocks.append(Text(_("3. Giải tập thể"), "subheading"))
+    if not eligible:
+        blocks.append(Text(_("Chưa có đơn vị nào đủ điều kiện xét giải tập thể.")))
+        return blocks
+    blocks.append(
+        Text(
+            _(
+                "Có %(count)s đơn vị đủ điều kiện xét giải tập thể (Bảng %(table)s); dẫn "
+                "đầu: %(leaders)s."
+            )
+            % {
+                "count": len(eligible),
+                "table": numbering.tables,
+                "leaders": "; ".join(
+                    _("hạng %(rank)s: %(unit)s (%(rate)s)")
+                    % {"rank": item.rank, "unit": item.row.unit.name, "rate": _rate(item.row.rate)}
+                    for item in eligible
+                    if item.rank <= 3
+                ),
+            }
+        )
+    )
+    return blocks
+
+
+def _summary_rounds(
+    *,
+    rounds: list[Round],
+    winners: dict[int, list[WinnerLine]],
+    numbering: _Numbering,
+    full: bool,
+) -> list[Block]:
+    """Each round: its window, publication, the prediction's answer and its winners."""
+    blocks: list[Block] = []
+    for index, each in enumerate(rounds, start=1):
+        blocks.append(
+            Text(
+                _("%(n)s. %(round)s (%(window)s)")
+                % {"n": index, "round": each.name, "window": _window(each)},
+                "subheading",
+            )
+        )
+        if each.pk not in winners:
+            blocks.append(Text(_("Kết quả đợt thi chưa được Ban Tổ chức công bố.")))
+            continue
+        sentence = _("Kết quả đã công bố ngày %(date)s; %(count)s người đạt giải cá nhân.") % {
+            "date": _short_date(_local(each.published_at).date()) if each.published_at else "—",
+            "count": _count(len(winners[each.pk])),
+        }
+        if each.prediction_actual is not None:
+            sentence += " " + _(
+                "Đáp án câu hỏi dự đoán: %(actual)s người có bài thi đạt điểm tuyệt đối."
+            ) % {"actual": _count(each.prediction_actual)}
+        blocks.append(Text(sentence))
+        if winners[each.pk]:
+            blocks.append(
+                _round_winners_table(each, winners[each.pk], numbering=numbering, full=full)
+            )
+    if winners and not full:
+        blocks.append(Text(_("Số điện thoại được che một phần để bảo vệ dữ liệu cá nhân."), "note"))
+    return blocks
 
 
 def _unit_label(row: ParticipationRow, *, names: dict[int, str], roots: int) -> str:
