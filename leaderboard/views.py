@@ -32,6 +32,7 @@ from rounds.models import Contest, Round
 from rounds.selectors import (
     contest_current,
     contest_rounds,
+    contests_active,
     round_countdown,
     round_timing_label,
 )
@@ -105,6 +106,7 @@ def _scope(request) -> tuple[Contest, Round | None]:
 def _scope_context(contest: Contest, round: Round | None) -> dict:
     return {
         "contest": contest,
+        "contests": list(contests_active()),
         "round": round,
         "rounds": list(contest_rounds(contest=contest)),
         "refreshed_at": participation_refreshed_at(contest=contest),

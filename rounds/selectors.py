@@ -261,3 +261,9 @@ def health_report(*, now: datetime | None = None) -> dict:
         "checks": checks,
         "contest": contest_report,
     }
+
+
+def contests_active() -> QuerySet[Contest]:
+    """The contests organisers and units are working on, newest first (the report pages'
+    choice of contest)."""
+    return Contest.objects.filter(is_active=True).order_by("-created_at", "-pk")

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from participants.models import UnitRepresentative
 from participants.services import ORGANISER_GROUP
-from tests.factories import UserFactory
+from tests.factories import ContestFactory, UserFactory
 from tests.leaderboard.builders import report_contest
 
 pytestmark = [pytest.mark.browser]
@@ -71,13 +71,19 @@ def _row_figures(page, unit_name: str) -> dict[str, str]:
 def test_representative_downloads_the_unit_report_from_bao_cao(
     browser_context, transactional_db, tmp_path
 ):
-    _contest, units, _round1, _round2 = report_contest()
+    contest, units, _round1, _round2 = report_contest()
+    ContestFactory(slug="cuoc-thi-moi", name="Cuộc thi tìm hiểu pháp luật năm 2025")
     representative = UserFactory(phone="+84933333333", password=PASSWORD)
     UnitRepresentative.objects.create(user=representative, unit=units["office"])
     page = browser_context.new_page()
     _sign_in(page, "0933 333 333")
 
-    page.goto("/bao-cao/?cuoc_thi=bao-cao-mau")
+    # /bao-cao/ opens on the newest contest; the representative picks last year's, then Đợt 1.
+    page.goto("/bao-cao/")
+    page.get_by_role("navigation", name="Chọn cuộc thi").get_by_role(
+        "link", name=contest.name
+    ).click()
+    page.wait_for_url(re.compile(r"cuoc_thi=bao-cao-mau"))
     page.get_by_role("link", name="Đợt 1").click()
     page.wait_for_url(re.compile(r"dot=1"))
     shown = _row_figures(page, "Phòng Chuyển đổi số")
