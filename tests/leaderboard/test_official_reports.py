@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from leaderboard.models import OfficialReportSettings
 from leaderboard.reports.document import decree_date
+from leaderboard.services import participation_refresh
 from participants.models import AuditLogEntry, UnitRepresentative
 from participants.services import PERSONAL_DATA_GROUP
 from tests.factories import ContestFactory, UnitFactory, UserFactory
@@ -564,3 +565,18 @@ def test_organisers_have_the_settings_permissions(db):
     )
     assert "change_officialreportsettings" in codenames
     assert Permission.objects.filter(codename="view_officialreportsettings").exists()
+
+
+def test_a_unit_report_reads_the_stored_figures_in_a_bounded_number_of_queries(
+    world, organiser_client, django_assert_max_num_queries
+):
+    """The stored tables through the report pages' selectors: two queries per round (its
+    figures), one per published round (its winners), none per unit or per person: the 20 more
+    sub-units below change nothing. Measured: 19 with two rounds, one published."""
+    for index in range(20):
+        UnitFactory(code=f"to-them-{index}", parent=world["units"]["office"], headcount=3)
+    participation_refresh(contest_id=world["contest"].pk)
+    with django_assert_max_num_queries(19):
+        response = organiser_client.get(_unit_url("so-tt", "docx"))
+    assert response.status_code == 200
+    assert len(docx_table(response.content, "Đánh giá")) == 1 + 4 + 20 + 1
