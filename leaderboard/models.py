@@ -282,7 +282,7 @@ def official_number_pattern_validate(pattern: str) -> None:
     """A number pattern may use {so}, {ky_hieu} and {nam} and nothing else."""
     try:
         pattern.format(**OFFICIAL_NUMBER_PLACEHOLDERS)
-    except (KeyError, IndexError, ValueError) as error:
+    except (AttributeError, KeyError, IndexError, ValueError) as error:
         raise ValidationError(
             _("Mẫu số hiệu chỉ được dùng {so}, {ky_hieu} và {nam} (lỗi ở: %(error)s).")
             % {"error": error}

@@ -439,9 +439,10 @@ def test_number_pattern_refuses_unknown_placeholders(db):
     with pytest.raises(ValidationError) as error:
         settings.full_clean()
     assert "Mẫu số hiệu chỉ được dùng {so}, {ky_hieu} và {nam}" in str(error.value)
-    settings.unit_number_pattern = "{so}/BC-{ky_hieu"
-    with pytest.raises(ValidationError):
-        settings.full_clean()
+    for broken in ("{so}/BC-{ky_hieu", "{0}/BC", "{so.real}/BC", "{so!z}/BC"):
+        settings.unit_number_pattern = broken
+        with pytest.raises(ValidationError):
+            settings.full_clean()
 
 
 def test_decree_dates_have_their_leading_zeros():
