@@ -3,8 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core.ratelimit import rate_limited
 from leaderboard.views import home
-from participants.ratelimit import rate_limited
 from participants.views import signup
 from rounds.urls import urlpatterns as rounds_urlpatterns
 

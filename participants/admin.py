@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import EXPORT_FORMATS, export_response
+
 from .models import (
     AuditLogEntry,
     DataDeletionRequest,
@@ -21,7 +23,6 @@ from .models import (
 from .phones import mask_cccd, national_format
 from .selectors import units_export_rows
 from .services import UNIT_COLUMNS, UnitImportError, audit_log_record, units_import
-from .spreadsheets import EXPORT_FORMATS, export_response
 
 PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
 

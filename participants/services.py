@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import SpreadsheetError, spreadsheet_rows_read
+
 from .models import AuditLogEntry, DataDeletionRequest, Participant, Unit, UnitLinkVisit, User
 from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
-from .spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"

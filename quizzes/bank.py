@@ -31,9 +31,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
 from participants.models import User
 from participants.services import audit_log_record
-from participants.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
 from rounds.models import Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic

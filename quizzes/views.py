@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from participants.ratelimit import client_ip, rate_limited
+from core.ratelimit import client_ip, rate_limited
 from participants.selectors import participant_of
 from rounds.models import Round
 

@@ -140,9 +140,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Degrades to misses when Redis is down (participants.cache), with short socket
+            # Degrades to misses when Redis is down (core.cache), with short socket
             # timeouts so a hung Redis cannot stall requests.
-            "BACKEND": "participants.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "contest"),
             "TIMEOUT": 3600,
@@ -257,7 +257,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
-# Our own limits (participants.ratelimit): count/period/per, per user and per IP address.
+# Our own limits (core.ratelimit): count/period/per, per user and per IP address.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMITS = {
     "attempt_start": os.environ.get("RATE_LIMIT_ATTEMPT_START", "10/m/user,600/m/ip"),

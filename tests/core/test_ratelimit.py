@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from participants.ratelimit import Limit, limits_parse, rate_limit_consume, rate_limited
-from tests.participants.test_cache import UNREACHABLE
+from core.ratelimit import Limit, limits_parse, rate_limit_consume, rate_limited
+from tests.core.test_cache import UNREACHABLE
 
 
 def test_limits_parse_reads_allauth_style_specs():
@@ -27,7 +27,7 @@ def test_consume_allows_up_to_the_limit_in_a_window():
 
 @override_settings(CACHES=UNREACHABLE)
 def test_limits_fail_open_when_the_cache_is_down(monkeypatch):
-    monkeypatch.setattr("participants.ratelimit.cache", caches.create_connection("default"))
+    monkeypatch.setattr("core.ratelimit.cache", caches.create_connection("default"))
     limit = Limit(1, 60, "ip")
     assert all(rate_limit_consume(scope="t", identity="ip", limit=limit) for _ in range(5))
 

@@ -6,12 +6,12 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from participants import cache as resilient_cache
+from core import cache as resilient_cache
 
 # Nothing listens on port 1: every call fails at once with a connection error.
 UNREACHABLE = {
     "default": {
-        "BACKEND": "participants.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
@@ -22,7 +22,7 @@ UNREACHABLE = {
 def test_unreachable_redis_degrades_every_operation(caplog):
     cache = caches.create_connection("default")
     resilient_cache._last_warning = 0.0
-    with caplog.at_level(logging.WARNING, logger="participants.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert cache.get("k") is None
         assert cache.get("k", "mặc định") == "mặc định"
         assert cache.get_many(["a", "b"]) == {}

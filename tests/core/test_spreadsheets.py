@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from participants import spreadsheets
+from core import spreadsheets
 from participants.models import Unit
 from participants.services import UnitImportError, units_import
 from tests.participants.test_services import HEADER, csv_bytes
