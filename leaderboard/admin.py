@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.audit import audit_log_record
 from participants.admin import ParticipantAdmin
 from participants.models import Participant
-from participants.services import audit_log_record
 from quizzes.admin import RoundWithDrawRulesAdmin
 from rounds.admin import DisqualificationAdmin
 from rounds.models import Contest, Disqualification, Round

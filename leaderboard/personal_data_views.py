@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.audit import audit_log_record
 from participants.selectors import deletion_request_pending, participant_of
-from participants.services import audit_log_record
 
 from .personal_data import participant_data_export
 

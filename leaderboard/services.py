@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from content.models import Announcement
 from content.services import WinnerLine, announcement_draft_results
+from core.audit import audit_log_record
+from core.locks import advisory_lock_take
 from participants.models import Participant, Unit, User
 from participants.selectors import unit_tree_children
-from participants.services import advisory_lock_take, audit_log_record
 from quizzes.models import Attempt
 from quizzes.services import attempts_finalize_overdue
 from rounds.models import Contest, Disqualification, PrizeTier, Round

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from content.selectors import announcements_latest
+from core.audit import audit_log_record
 from core.spreadsheets import EXPORT_FORMATS, export_response
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
@@ -27,7 +28,7 @@ from participants.selectors import (
     unit_link_url,
     unit_link_visits_total,
 )
-from participants.services import audit_log_record, signup_unit_remember
+from participants.services import signup_unit_remember
 from rounds.models import Contest, Round
 from rounds.selectors import (
     contest_current,

@@ -9,10 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_log_record
 from core.spreadsheets import EXPORT_FORMATS, export_response
 
 from .models import (
-    AuditLogEntry,
     DataDeletionRequest,
     Participant,
     Unit,
@@ -22,7 +22,7 @@ from .models import (
 )
 from .phones import mask_cccd, national_format
 from .selectors import units_export_rows
-from .services import UNIT_COLUMNS, UnitImportError, audit_log_record, units_import
+from .services import UNIT_COLUMNS, UnitImportError, units_import
 
 PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
 
@@ -268,25 +268,6 @@ class UnitRepresentativeAdmin(admin.ModelAdmin):
     search_fields = ["user__phone", "unit__name", "unit__code"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
-
-
-@admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_id", "actor__phone"]
-    list_select_related = ["actor"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "actor", "action", "target_type", "target_id", "details"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(UnitLinkVisit)

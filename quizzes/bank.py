@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from celery import current_app
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -31,9 +31,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.audit import audit_log_record
+from core.locks import advisory_lock_take
 from core.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
 from participants.models import User
-from participants.services import audit_log_record
 from rounds.models import Round
 
 from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic
@@ -347,12 +348,6 @@ def question_rows_check(*, rows: Sequence[SheetRow]) -> ImportReport:
     return report
 
 
-def _import_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
-
-
 def question_rows_import(
     *,
     rows: Sequence[SheetRow],
@@ -363,7 +358,7 @@ def question_rows_import(
 ) -> ImportReport:
     """Check all rows; when every row is right and this is not a dry run, create them all."""
     with transaction.atomic():
-        _import_lock()
+        advisory_lock_take(key=IMPORT_LOCK_ID)
         report = question_rows_check(rows=rows)
         if dry_run or not report.ok:
             return report

@@ -1,16 +1,13 @@
 import logging
-import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu import Connection
+
+from core.health import broker_check, cache_check, database_check, heartbeat_last
 
 from .models import Contest, Round
 
@@ -107,10 +104,6 @@ def round_grace_ends_next(*, now: datetime | None = None) -> datetime | None:
     return min((moment for moment in ends if moment > now), default=None)
 
 
-# The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
-LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"
-
-
 def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None:
     """What the home page counts down to: the opening of a scheduled round or the closing of
     an open one, in whole seconds from the server's clock (the browser only displays it)."""
@@ -130,74 +123,10 @@ def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None
 # The sweep runs every minute and a round is closed and ranked within a minute of its end;
 # past this lag the worker or beat is presumed down (docs/operations.md, "worker failed at 00h").
 HEALTH_LAG_ALERT = timedelta(minutes=5)
-_HEALTH_CACHE_KEY = "rounds:healthz-probe"
+# The heartbeat (core.health) the sweep records and /healthz reads.
+SWEEP_HEARTBEAT = "sweep"
 
 logger = logging.getLogger(__name__)
-
-
-def _health_probe(name: str, probe) -> dict:
-    """Run one probe; a failure is reported (its class only: the page is public) and logged."""
-    started = time.perf_counter()
-    try:
-        probe()
-    except Exception as error:  # any failure of a backing service is a report, never a 500
-        logger.warning("healthz: %s check failed: %r", name, error)
-        return {"ok": False, "error": type(error).__name__}
-    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
-
-
-def _database_probe() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-
-
-def _cache_probe() -> None:
-    token = uuid.uuid4().hex
-    cache.set(_HEALTH_CACHE_KEY, token, timeout=30)
-    if cache.get(_HEALTH_CACHE_KEY) != token:
-        raise RuntimeError("cache did not return the value just written")
-
-
-def _broker_probe() -> None:
-    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
-    with Connection(
-        settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
-    ) as broker:
-        broker.ensure_connection(max_retries=0, timeout=2)
-
-
-def database_check() -> dict:
-    return _health_probe("database", _database_probe)
-
-
-def cache_check() -> dict:
-    return _health_probe("cache", _cache_probe)
-
-
-def broker_check() -> dict:
-    return _health_probe("broker", _broker_probe)
-
-
-def sweep_last_at() -> datetime | None:
-    """When the sweep last ran, from the cache (None if never recorded or the cache is down).
-    The sweep stores an aware datetime; an ISO string or epoch seconds are read too."""
-    try:
-        value = cache.get(LAST_SWEEP_CACHE_KEY)
-    except Exception as error:  # the cache check reports the outage
-        logger.warning("healthz: cannot read the last sweep time: %r", error)
-        return None
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-    return None
 
 
 def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
@@ -226,7 +155,7 @@ def health_report(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     checks = {"database": database_check(), "cache": cache_check(), "broker": broker_check()}
 
-    last_sweep = sweep_last_at()
+    last_sweep = heartbeat_last(name=SWEEP_HEARTBEAT)
     sweep_age = (now - last_sweep).total_seconds() if last_sweep else None
     checks["sweep"] = {
         "ok": sweep_age is not None and sweep_age <= HEALTH_LAG_ALERT.total_seconds(),

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_log_record
 from participants.models import Participant, User
-from participants.services import audit_log_record
 
 from .models import Contest, Disqualification, Round
 

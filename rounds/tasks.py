@@ -10,16 +10,16 @@ import logging
 from datetime import datetime
 
 from celery import shared_task
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.health import heartbeat_record
 from leaderboard.services import provisional_boards_refresh, round_rank, round_rank_if_due
 from participants.models import User
 from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
 
 from .selectors import (
-    LAST_SWEEP_CACHE_KEY,
+    SWEEP_HEARTBEAT,
     round_grace_ends_next,
     rounds_due_for_closing,
     rounds_due_for_ranking,
@@ -56,7 +56,7 @@ def rounds_sweep(*, now: datetime | None = None, follow_up: bool = False) -> dic
     grace_ends = round_grace_ends_next(now=now) if follow_up else None
     if grace_ends is not None:
         sweep.apply_async(countdown=(grace_ends - now).total_seconds() + 0.5)
-    cache.set(LAST_SWEEP_CACHE_KEY, now.isoformat(), None)
+    heartbeat_record(name=SWEEP_HEARTBEAT, moment=now)
     return {
         "opened": opened,
         "attempts_finalized": finalized,

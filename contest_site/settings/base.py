@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "core",
     "participants",
     "rounds",
     "quizzes",

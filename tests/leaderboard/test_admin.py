@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contest_site.celery import app as celery_app
+from core.models import AuditLogEntry
 from leaderboard.models import RoundResult
 from leaderboard.services import round_rank
-from participants.models import AuditLogEntry
 from quizzes.models import Attempt
 from rounds.models import Disqualification, Round
 from tests.factories import FinishedAttemptFactory, PrizeTierFactory, RoundFactory

@@ -15,6 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from content.models import Announcement
+from core.models import AuditLogEntry
 from leaderboard.models import Certificate
 from leaderboard.services import (
     CertificateError,
@@ -23,7 +24,6 @@ from leaderboard.services import (
     round_publish_and_announce,
     round_rank,
 )
-from participants.models import AuditLogEntry
 from rounds.models import Disqualification, Round
 from rounds.services import round_publish
 from tests.factories import (

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from core.models import AuditLogEntry
 from participants import sms
-from participants.models import AuditLogEntry, DataDeletionRequest, Participant, User
+from participants.models import DataDeletionRequest, Participant, User
 from tests.factories import ParticipantFactory, UnitFactory, UserFactory
 from tests.participants.test_views import _signup_data
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from participants.models import AuditLogEntry
+from core.models import AuditLogEntry
 from quizzes.bank import COLUMNS
 from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
 from rounds.models import Round

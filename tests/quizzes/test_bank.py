@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from participants.models import AuditLogEntry
+from core.models import AuditLogEntry
 from quizzes.bank import (
     COLUMNS,
     BankError,

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from core.health import heartbeat_last
 from leaderboard.models import RoundResult
 from quizzes.models import Attempt
 from rounds.models import Round
-from rounds.selectors import LAST_SWEEP_CACHE_KEY
+from rounds.selectors import SWEEP_HEARTBEAT
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
 BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
@@ -102,7 +102,7 @@ def test_a_real_worker_runs_the_sweep_end_to_end(worker):
     assert left_open.state == Attempt.State.AUTO_SUBMITTED
     assert left_open.submitted_at == round.ends_at
     assert RoundResult.objects.filter(round=round).count() == 2
-    assert cache.get(LAST_SWEEP_CACHE_KEY) is not None
+    assert heartbeat_last(name=SWEEP_HEARTBEAT) is not None
 
     # "rounds.round_rank" by name, as other parts of the site send it: same result set.
     before = list(RoundResult.objects.filter(round=round).values_list("participant_id", "rank"))

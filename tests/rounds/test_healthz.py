@@ -10,8 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.health import heartbeat_cache_key, heartbeat_last
 from rounds.models import Round
-from rounds.selectors import LAST_SWEEP_CACHE_KEY, health_report, sweep_last_at
+from rounds.selectors import SWEEP_HEARTBEAT, health_report
 from tests.factories import ContestFactory, RoundFactory
 
 NOTHING_LISTENS = "redis://127.0.0.1:1/0"
@@ -30,7 +31,7 @@ def url():
 
 @pytest.fixture
 def swept_now():
-    cache.set(LAST_SWEEP_CACHE_KEY, timezone.now(), timeout=None)
+    cache.set(heartbeat_cache_key(SWEEP_HEARTBEAT), timezone.now(), timeout=None)
 
 
 @pytest.mark.django_db
@@ -111,7 +112,9 @@ def test_no_recent_sweep_degrades_but_still_serves(client, url):
     assert body["status"] == "degraded"
     assert body["checks"]["sweep"] == {"ok": False, "last_at": None, "age_seconds": None}
 
-    cache.set(LAST_SWEEP_CACHE_KEY, timezone.now() - dt.timedelta(minutes=6), timeout=None)
+    cache.set(
+        heartbeat_cache_key(SWEEP_HEARTBEAT), timezone.now() - dt.timedelta(minutes=6), timeout=None
+    )
     body = client.get(url).json()
     assert body["status"] == "degraded"
     assert body["checks"]["sweep"]["ok"] is False
@@ -128,15 +131,15 @@ def test_no_recent_sweep_degrades_but_still_serves(client, url):
     ],
 )
 def test_last_sweep_time_is_read_whatever_its_stored_form(stored):
-    cache.set(LAST_SWEEP_CACHE_KEY, stored, timeout=None)
+    cache.set(heartbeat_cache_key(SWEEP_HEARTBEAT), stored, timeout=None)
 
-    assert sweep_last_at() == dt.datetime(2024, 9, 12, 17, 0, 5, tzinfo=dt.UTC)
+    assert heartbeat_last(name=SWEEP_HEARTBEAT) == dt.datetime(2024, 9, 12, 17, 0, 5, tzinfo=dt.UTC)
 
 
 def test_an_unreadable_last_sweep_time_is_none():
-    cache.set(LAST_SWEEP_CACHE_KEY, "hôm qua", timeout=None)
+    cache.set(heartbeat_cache_key(SWEEP_HEARTBEAT), "hôm qua", timeout=None)
 
-    assert sweep_last_at() is None
+    assert heartbeat_last(name=SWEEP_HEARTBEAT) is None
 
 
 @pytest.mark.django_db

@@ -8,15 +8,15 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 
 from contest_site.celery import app
+from core.health import heartbeat_last
 from leaderboard.models import RoundResult
 from quizzes.models import Attempt, Choice
 from quizzes.services import answer_save, attempt_start
 from rounds.models import Round
-from rounds.selectors import LAST_SWEEP_CACHE_KEY, round_grace_ends_next
+from rounds.selectors import SWEEP_HEARTBEAT, round_grace_ends_next
 from rounds.tasks import rounds_sweep
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
@@ -119,7 +119,7 @@ def test_the_sweep_catches_up_after_downtime_and_is_idempotent(round):
         assert (summary["closed"], summary["ranked"]) == (1, 1)
         assert rounds_sweep()["ranked"] == 0
     assert _state(round) == Round.State.RANKED
-    assert dt.datetime.fromisoformat(cache.get(LAST_SWEEP_CACHE_KEY)) == back
+    assert heartbeat_last(name=SWEEP_HEARTBEAT) == back
 
 
 def test_practice_rounds_close_but_are_not_ranked(question_bank):
