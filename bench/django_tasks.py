@@ -363,7 +363,7 @@ def rank(args) -> None:
     rank, prizes), then a re-rank (what a disqualification triggers: the stored rows replaced)."""
     from leaderboard.models import Award, RoundResult
     from leaderboard.services import round_rank
-    from rounds.tasks import rounds_sweep
+    from operations.tasks import rounds_sweep
 
     def unranked() -> None:
         Award.objects.filter(round_id=args.round)._raw_delete(connection.alias)

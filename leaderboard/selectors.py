@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,6 @@ from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_tree_children, units_represented_ids
 from quizzes.models import Attempt
 from rounds.models import Contest, Disqualification, PrizeTier, Round
-from rounds.selectors import contest_current
 
 from .certificate_pdf import CertificateFacts, certificate_pdf_render
 from .models import ActivityStat, Award, Certificate, ParticipationStat, RoundResult, ScoreStat
@@ -678,32 +677,3 @@ def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
             kinds=kinds,
         )
     return recognition
-
-
-# --- The home page --------------------------------------------------------------------------
-
-
-def contest_home(*, now: datetime) -> Contest | None:
-    """The contest of the home page (rounds.selectors.contest_current) in the same one query
-    with its live totals from the stored statistics (`participants_total`, `attempts_total`,
-    `totals_refreshed_at`; None before the first refresh) and its practice round open now
-    (`practice_round_id`)."""
-    totals = ParticipationStat.objects.filter(
-        contest=OuterRef("pk"), round__isnull=True, unit__isnull=True
-    )
-    practice = Round.objects.filter(
-        contest=OuterRef("pk"),
-        is_practice=True,
-        starts_at__lte=now,
-        ends_at__gt=now,
-        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
-    ).order_by("number")
-    return contest_current(
-        now=now,
-        contests=Contest.objects.annotate(
-            participants_total=Subquery(totals.values("participants")[:1]),
-            attempts_total=Subquery(totals.values("attempts")[:1]),
-            totals_refreshed_at=Subquery(totals.values("refreshed_at")[:1]),
-            practice_round_id=Subquery(practice.values("pk")[:1]),
-        ),
-    )

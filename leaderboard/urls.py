@@ -6,7 +6,6 @@ app_name = "leaderboard"
 
 urlpatterns = [
     path("bao-cao/", views.report, name="report"),
-    path("bao-cao/cap-nhat/", views.report_refresh, name="report_refresh"),
     path("bao-cao/tham-gia.<str:fmt>", views.participation_export, name="participation_export"),
     path("bao-cao/don-vi/<slug:code>/", views.unit_report, name="unit_report"),
     path(

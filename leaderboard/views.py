@@ -10,32 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from content.selectors import announcements_latest
 from core.audit import audit_log_record
 from core.spreadsheets import EXPORT_FORMATS, export_response
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
-    UNIT_QUERY_PARAMETER,
     participant_of,
     unit_by_code,
     unit_descendant_ids,
     unit_link_url,
     unit_link_visits_total,
 )
-from participants.services import signup_unit_remember
 from rounds.models import Contest, Round
-from rounds.selectors import (
-    contest_current,
-    contest_rounds,
-    round_countdown,
-    round_timing_label,
-)
+from rounds.selectors import contest_chosen, contest_rounds
 
 from .models import Certificate
 from .selectors import (
@@ -50,7 +42,6 @@ from .selectors import (
     certificate_pdf,
     collective_export_rows,
     collective_ranking,
-    contest_home,
     dashboard_data,
     participation_export_rows,
     participation_overall,
@@ -68,7 +59,6 @@ from .selectors import (
     winners_rows,
 )
 from .services import CertificateError, certificate_issue
-from .tasks import participation_refresh_task
 
 PAGE_PEOPLE_LIMIT = 500
 BANNER_CACHE_SECONDS = 600
@@ -86,8 +76,7 @@ def _forbidden(request, message: str | None = None) -> HttpResponse:
 def _scope(request) -> tuple[Contest, Round | None]:
     """The contest (?cuoc_thi=<slug>, else the current one) and round (?dot=<number>, else
     the whole contest) a page is about."""
-    slug = request.GET.get("cuoc_thi", "")
-    contest = Contest.objects.filter(slug=slug).first() if slug else contest_current()
+    contest = contest_chosen(slug=request.GET.get("cuoc_thi", ""))
     if contest is None:
         raise Http404(_("Chưa có cuộc thi nào."))
     number = request.GET.get("dot", "")
@@ -142,17 +131,6 @@ def report(request):
         "is_organiser": is_organiser,
     }
     return render(request, "leaderboard/report.html", context)
-
-
-@login_required
-@require_POST
-def report_refresh(request):
-    """Organisers: queue a refresh of the stored figures (the worker does the work)."""
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
-    contest, _round = _scope(request)
-    participation_refresh_task.delay(contest.pk)
-    return redirect(reverse("leaderboard:report") + f"?cuoc_thi={contest.slug}")
 
 
 def _unit_access(request, code: str):
@@ -531,44 +509,4 @@ def certificate_verify(request, code: str):
         request,
         "leaderboard/certificate_verify.html",
         {"code": code, "certificate": certificate, "facts": facts},
-    )
-
-
-# --- The home page (`rounds:home`) -----------------------------------------------------------
-
-
-def home(request):
-    """The contest, its schedule with countdowns, the latest announcements, the live totals
-    from the stored statistics and the practice round. Three queries for a visitor."""
-    code = request.GET.get(UNIT_QUERY_PARAMETER)
-    if code:
-        signup_unit_remember(session=request.session, code=code)
-    now = timezone.now()
-    contest = contest_home(now=now)
-    rounds = []
-    open_round = None
-    if contest is not None:
-        for round in contest_rounds(contest=contest):
-            phase = round.phase_at(now)
-            if phase == round.State.OPEN and open_round is None:
-                open_round = round
-            rounds.append(
-                {
-                    "round": round,
-                    "phase": phase,
-                    "phase_label": round.get_phase_display(),
-                    "timing": round_timing_label(round=round, now=now),
-                    "countdown": round_countdown(round=round, now=now),
-                }
-            )
-    return render(
-        request,
-        "rounds/home.html",
-        {
-            "contest": contest,
-            "rounds": rounds,
-            "open_round": open_round,
-            "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
-            "announcements": announcements_latest(contest=contest) if contest else [],
-        },
     )

@@ -221,8 +221,10 @@ class UnitAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(Participant)
 class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Base of the participant admin, registered by operations.admin (which adds the
+    disqualification decided against a contest)."""
+
     personal_fields = ("cccd", "date_of_birth")
     list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]

@@ -13,12 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rounds.admin import RoundAdmin
 from rounds.models import Round
 
 from .bank import (
     MAX_FILE_BYTES,
     ImportFileError,
+    RescoreResult,
     draw_rules_current_validate,
     draw_rules_validate,
     question_delete,
@@ -112,8 +112,10 @@ class ChoiceInline(admin.TabularInline):
     fields = ["sort_order", "text", "is_correct"]
 
 
-@admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    """The question bank's admin, registered by operations.admin (a re-score re-ranks rounds,
+    which only the orchestration layer queues)."""
+
     actions = ["export_selected", "deactivate_selected", "delete_unused_selected"]
     list_display = ["short_text", "topic", "difficulty", "kind", "is_active", "is_practice"]
     list_filter = ["topic", "difficulty", "kind", "is_active", "is_practice"]
@@ -342,12 +344,17 @@ class QuestionAdmin(admin.ModelAdmin):
                 ),
             )
 
+    def question_rescore(self, request, question: Question) -> RescoreResult:
+        """Re-mark the question's answers by its current key; returns the ranked rounds to
+        re-rank (operations.admin queues them)."""
+        return question_rescore(question_id=question.pk, actor=request.user)
+
     def rescore_view(self, request, object_id):
         question = get_object_or_404(Question, pk=object_id)
         if not self.has_change_permission(request, question):
             raise PermissionDenied
         if request.method == "POST":
-            result = question_rescore(question_id=question.pk, actor=request.user)
+            result = self.question_rescore(request, question)
             messages.success(
                 request,
                 gettext(
@@ -482,15 +489,10 @@ class DrawRuleInline(admin.TabularInline):
     fields = ["topic", "difficulty", "count"]
 
 
-admin.site.unregister(Round)
-
-
-@admin.register(Round)
-class RoundWithDrawRulesAdmin(RoundAdmin):
-    inlines = [*RoundAdmin.inlines, DrawRuleInline]
-    actions = ["preview_draw", "show_question_stats"]
-    readonly_fields = [*RoundAdmin.readonly_fields, "question_tools"]
-    fields = [*RoundAdmin.fields, "question_tools"]
+class RoundDrawRulesAdminMixin:
+    """What the question bank adds to the round admin (operations.admin composes it): the draw
+    rules inline (DrawRuleInline), the `question_tools` field, the actions `preview_draw` and
+    `show_question_stats`, and the per-question statistics page."""
 
     @admin.display(description=_("Câu hỏi"))
     def question_tools(self, round: Round) -> str:

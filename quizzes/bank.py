@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -52,7 +51,6 @@ SHEET_NAME = "Câu hỏi"
 MAX_FILE_BYTES = MAX_IMPORT_BYTES
 MAX_ROWS = 5000
 IMPORT_LOCK_ID = 0x51_42_41_4E_4B  # "QBANK": one import at a time
-ROUND_RANK_TASK = "rounds.round_rank"
 
 # (key, Vietnamese header of the template, other headers accepted on import)
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -612,15 +610,12 @@ class RescoreResult:
     reranked_round_ids: list[int]
 
 
-def _round_rank_send(round_id: int) -> None:
-    current_app.send_task(ROUND_RANK_TASK, args=[round_id])
-
-
 def question_rescore(*, question_id: int, actor: User | None = None) -> RescoreResult:
     """Re-mark this question in every finished attempt that drew it, by its current key, in SQL;
-    re-score the attempts whose mark changed; queue the re-ranking of the ranked or published
-    rounds among them once committed. `selected` is stored sorted (answer_save), so a fully
-    correct answer is exactly the sorted list of correct option ids."""
+    re-score the attempts whose mark changed. Returns, with the attempts, the ranked or
+    published rounds among them, which must be ranked again (operations queues that).
+    `selected` is stored sorted (answer_save), so a fully correct answer is exactly the sorted
+    list of correct option ids."""
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question_id)
         correct = question_correct_ids(question_id=question_id)
@@ -651,8 +646,6 @@ def question_rescore(*, question_id: int, actor: User | None = None) -> RescoreR
             .distinct()
             .values_list("pk", flat=True)
         )
-        for round_id in round_ids:
-            transaction.on_commit(lambda round_id=round_id: _round_rank_send(round_id))
         question_contents_forget(question_ids=[question_id])
         audit_log_record(
             actor=actor,

@@ -1,13 +1,9 @@
-import logging
 from datetime import UTC, datetime, timedelta
 
-from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from core.health import broker_check, cache_check, database_check, heartbeat_last
 
 from .models import Contest, Round
 
@@ -32,6 +28,11 @@ def contest_current(
         .order_by("-has_open_round", "-created_at")
         .first()
     )
+
+
+def contest_chosen(*, slug: str = "") -> Contest | None:
+    """The contest a page asks for (?cuoc_thi=<slug>), else the current one."""
+    return Contest.objects.filter(slug=slug).first() if slug else contest_current()
 
 
 def contest_rounds(*, contest: Contest) -> QuerySet[Round]:
@@ -123,10 +124,6 @@ def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None
 # The sweep runs every minute and a round is closed and ranked within a minute of its end;
 # past this lag the worker or beat is presumed down (docs/operations.md, "worker failed at 00h").
 HEALTH_LAG_ALERT = timedelta(minutes=5)
-# The heartbeat (core.health) the sweep records and /healthz reads.
-SWEEP_HEARTBEAT = "sweep"
-
-logger = logging.getLogger(__name__)
 
 
 def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
@@ -146,47 +143,3 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
         }
         for round in contest_rounds(contest=contest)
     ]
-
-
-def health_report(*, now: datetime | None = None) -> dict:
-    """The /healthz document. `status` is "down" when the database does not answer (the site
-    cannot serve anyone), "degraded" when the cache, the broker, the sweep or a round's
-    lifecycle is failing (participants are still served), else "ok"."""
-    now = now or timezone.now()
-    checks = {"database": database_check(), "cache": cache_check(), "broker": broker_check()}
-
-    last_sweep = heartbeat_last(name=SWEEP_HEARTBEAT)
-    sweep_age = (now - last_sweep).total_seconds() if last_sweep else None
-    checks["sweep"] = {
-        "ok": sweep_age is not None and sweep_age <= HEALTH_LAG_ALERT.total_seconds(),
-        "last_at": last_sweep.astimezone(UTC).isoformat() if last_sweep else None,
-        "age_seconds": round(sweep_age) if sweep_age is not None else None,
-    }
-
-    contest_report = None
-    if checks["database"]["ok"]:
-        try:
-            contest = contest_current(now=now)
-            if contest is not None:
-                contest_report = {
-                    "slug": contest.slug,
-                    "name": contest.name,
-                    "rounds": contest_round_states(contest=contest, now=now),
-                }
-        except DatabaseError as error:  # the database went away between two queries
-            logger.warning("healthz: cannot read the current contest: %r", error)
-            checks["database"] = {"ok": False, "error": type(error).__name__}
-
-    rounds_lagging = bool(contest_report) and any(r["lagging"] for r in contest_report["rounds"])
-    if not checks["database"]["ok"]:
-        status = "down"
-    elif rounds_lagging or not all(check["ok"] for check in checks.values()):
-        status = "degraded"
-    else:
-        status = "ok"
-    return {
-        "status": status,
-        "time": now.astimezone(UTC).isoformat(),
-        "checks": checks,
-        "contest": contest_report,
-    }

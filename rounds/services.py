@@ -118,6 +118,37 @@ def disqualification_create(
     return disqualification, rounds_ranked_ids(contest_id=contest.pk)
 
 
+def disqualification_change(*, disqualification: Disqualification, actor: User | None) -> list[int]:
+    """Save an organiser's correction of a decision (its reason, person or contest), logged.
+    Returns the ranked rounds to rank again: those of the old and the new contest when the
+    person or the contest changed, none for a corrected reason."""
+    disqualification.reason = disqualification.reason.strip()
+    if not disqualification.reason:
+        raise ValueError(_("Cần ghi rõ lý do loại khỏi cuộc thi."))
+    with transaction.atomic():
+        before = Disqualification.objects.select_for_update().get(pk=disqualification.pk)
+        disqualification.save()
+        audit_log_record(
+            actor=actor,
+            action="disqualification_change",
+            target=disqualification.participant,
+            contest_id=disqualification.contest_id,
+            reason=disqualification.reason,
+        )
+    moved = (before.contest_id, before.participant_id) != (
+        disqualification.contest_id,
+        disqualification.participant_id,
+    )
+    if not moved:
+        return []
+    return sorted(
+        {
+            *rounds_ranked_ids(contest_id=before.contest_id),
+            *rounds_ranked_ids(contest_id=disqualification.contest_id),
+        }
+    )
+
+
 def disqualification_delete(*, disqualification: Disqualification, actor: User | None) -> list[int]:
     """Lift a decision (logged). Returns the ids of the ranked rounds to rank again."""
     with transaction.atomic():

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "quizzes",
     "content",
     "leaderboard",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -198,15 +199,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Beat: the sweep every minute (it also catches up after downtime), plus a tick at 00:00
 # local time when the rounds end, and the provisional boards of open rounds.
 CELERY_BEAT_SCHEDULE = {
-    "rounds-sweep-every-minute": {"task": "rounds.sweep", "schedule": 60.0},
+    "rounds-sweep-every-minute": {"task": "operations.sweep", "schedule": 60.0},
     "rounds-sweep-at-midnight": {
-        "task": "rounds.sweep",
+        "task": "operations.sweep",
         "schedule": crontab(minute=0, hour=0),
     },
-    "rounds-provisional-boards": {"task": "rounds.provisional_boards_refresh", "schedule": 60.0},
+    "rounds-provisional-boards": {
+        "task": "operations.provisional_boards_refresh",
+        "schedule": 60.0,
+    },
     # Units' participation figures (reports, dashboards, boards) are read from stored tables.
     "participation-statistics": {
-        "task": "leaderboard.participation_refresh",
+        "task": "operations.participation_refresh",
         "schedule": float(os.environ.get("PARTICIPATION_REFRESH_SECONDS", 300)),
     },
 }

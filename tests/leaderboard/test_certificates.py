@@ -183,7 +183,7 @@ def test_issuing_twice_gives_the_same_certificate(published_round):
 def test_history_shows_rank_prize_and_certificate_links(client, published_round):
     winner, round = published_round["winner"], published_round["round"]
     client.force_login(winner.user)
-    history = client.get(reverse("quizzes:history")).content.decode()
+    history = client.get(reverse("operations:history")).content.decode()
     assert "Hạng của bạn: <strong>1</strong>" in history and "Giải Nhất" in history
     assert reverse("leaderboard:certificate_mine", args=[round.pk, "dat-giai"]) in history
     assert reverse("leaderboard:certificate_mine", args=[round.pk, "tham-gia"]) in history

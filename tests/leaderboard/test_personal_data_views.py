@@ -80,7 +80,7 @@ def test_deletion_request_needs_confirmation(client, person):
     assert not DataDeletionRequest.objects.exists()
 
     done = client.post(url, {"confirm": "yes"}, follow=True)
-    assert done.redirect_chain[-1][0] == reverse("leaderboard:my_data")
+    assert done.redirect_chain[-1][0] == url
     assert "Đã ghi nhận yêu cầu xóa tài khoản" in done.content.decode()
     assert 'id="deletion-pending"' in done.content.decode()
     client.post(url, {"confirm": "yes"})

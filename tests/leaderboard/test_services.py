@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from leaderboard.models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
 from leaderboard.selectors import collective_ranking, participation_overall, participation_rows
 from leaderboard.services import _roll_up, participation_refresh, round_rank
-from leaderboard.tasks import participation_refresh_task
+from operations.tasks import participation_refresh_task
 from quizzes.models import Attempt
 from rounds.models import Contest, Disqualification, Round
 from rounds.services import RoundStateError

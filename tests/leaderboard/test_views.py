@@ -300,7 +300,7 @@ def test_organiser_can_queue_a_refresh_representative_cannot(
     from leaderboard.models import ParticipationStat
 
     ParticipationStat.objects.all().delete()
-    url = reverse("leaderboard:report_refresh") + "?cuoc_thi=cuoc-thi"
+    url = reverse("operations:report_refresh") + "?cuoc_thi=cuoc-thi"
     representative = UserFactory()
     UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
     client.force_login(representative)

@@ -77,7 +77,7 @@ def test_quiz_page_result_and_history_are_labelled_and_answers_shown_at_once(
     assert "(đáp án đúng)" in result and "Giải thích." in result  # the round is still open
     assert "Thi thử lượt mới" in result
 
-    history = client.get(reverse("quizzes:history")).content.decode()
+    history = client.get(reverse("operations:history")).content.decode()
     assert "badge-practice" in history and "không tính xếp hạng" in history
     assert "được tính" not in history
 

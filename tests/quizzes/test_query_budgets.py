@@ -92,7 +92,7 @@ def test_start_at_most_four_queries(client, participant, open_round, django_asse
     client.force_login(warm.user)
     client.post(reverse("quizzes:start", args=[open_round.pk]))
     client.force_login(participant.user)
-    client.get(reverse("rounds:home"))
+    client.get(reverse("operations:home"))
     # The round; the person's state in it (disqualified, attempts, one in progress); the
     # attempt; its answer rows.
     with django_assert_max_num_queries(4):
@@ -146,10 +146,10 @@ def test_result_at_most_three_queries(player, attempt_in_progress, django_assert
 
 
 def test_home_at_most_three_queries(player, open_round, django_assert_max_num_queries):
-    player.get(reverse("rounds:home"))
+    player.get(reverse("operations:home"))
     # The current contest (at most two tries) and its rounds.
     with django_assert_max_num_queries(3):
-        response = player.get(reverse("rounds:home"))
+        response = player.get(reverse("operations:home"))
     assert response.status_code == 200
     assert open_round.name in response.content.decode()
 
@@ -157,7 +157,7 @@ def test_home_at_most_three_queries(player, open_round, django_assert_max_num_qu
 def test_the_account_is_read_again_after_a_password_change(player, participant):
     """The cached account keeps Django's session check: a password change logs the other
     sessions out."""
-    url = reverse("quizzes:history")
+    url = reverse("operations:history")
     assert player.get(url).status_code == 200
     participant.user.set_password("another-password-42")
     participant.user.save()

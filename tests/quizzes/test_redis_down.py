@@ -49,7 +49,7 @@ def test_participant_path_works_on_postgresql_alone(client, participant, open_ro
         result = client.get(submitted.url)
         assert result.status_code == 200
 
-        health = client.get(reverse("rounds:healthz"))
+        health = client.get(reverse("operations:healthz"))
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED and attempt.score >= 1
     assert health.status_code == 200

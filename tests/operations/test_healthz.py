@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.health import heartbeat_cache_key, heartbeat_last
+from operations.health import SWEEP_HEARTBEAT, health_report
 from rounds.models import Round
-from rounds.selectors import SWEEP_HEARTBEAT, health_report
 from tests.factories import ContestFactory, RoundFactory
 
 NOTHING_LISTENS = "redis://127.0.0.1:1/0"
@@ -26,7 +26,7 @@ UNREACHABLE_CACHE = {
 
 @pytest.fixture
 def url():
-    return reverse("rounds:healthz")
+    return reverse("operations:healthz")
 
 
 @pytest.fixture

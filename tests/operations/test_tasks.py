@@ -13,11 +13,12 @@ from django.core.management import call_command
 from contest_site.celery import app
 from core.health import heartbeat_last
 from leaderboard.models import RoundResult
+from operations.health import SWEEP_HEARTBEAT
+from operations.tasks import rounds_sweep
 from quizzes.models import Attempt, Choice
 from quizzes.services import answer_save, attempt_start
 from rounds.models import Round
-from rounds.selectors import SWEEP_HEARTBEAT, round_grace_ends_next
-from rounds.tasks import rounds_sweep
+from rounds.selectors import round_grace_ends_next
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -154,7 +155,9 @@ def test_the_beat_schedule_sends_registered_tasks_every_minute_and_at_local_midn
     app.loader.import_default_modules()
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
-    sweeps = [entry["schedule"] for entry in schedule.values() if entry["task"] == "rounds.sweep"]
+    sweeps = [
+        entry["schedule"] for entry in schedule.values() if entry["task"] == "operations.sweep"
+    ]
     assert 60.0 in sweeps
     midnight = next(s for s in sweeps if isinstance(s, crontab))
     assert (midnight.hour, midnight.minute) == ({0}, {0})

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from core.health import heartbeat_last
 from leaderboard.models import RoundResult
+from operations.health import SWEEP_HEARTBEAT
 from quizzes.models import Attempt
 from rounds.models import Round
-from rounds.selectors import SWEEP_HEARTBEAT
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 
 BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
@@ -92,7 +92,7 @@ def test_a_real_worker_runs_the_sweep_end_to_end(worker):
     )
     # Not the current app: later tests send tasks through the project's own app.
     producer = Celery("contest-test-producer", broker=BROKER_URL, set_as_current=False)
-    producer.send_task("rounds.sweep")
+    producer.send_task("operations.sweep")
 
     def ranked() -> bool:
         return Round.objects.filter(pk=round.pk, state=Round.State.RANKED).exists()
@@ -104,10 +104,10 @@ def test_a_real_worker_runs_the_sweep_end_to_end(worker):
     assert RoundResult.objects.filter(round=round).count() == 2
     assert heartbeat_last(name=SWEEP_HEARTBEAT) is not None
 
-    # "rounds.round_rank" by name, as other parts of the site send it: same result set.
+    # "operations.round_rank" by name, as other parts of the site send it: same result set.
     before = list(RoundResult.objects.filter(round=round).values_list("participant_id", "rank"))
     RoundResult.objects.filter(round=round).delete()
-    producer.send_task("rounds.round_rank", args=[round.pk])
+    producer.send_task("operations.round_rank", args=[round.pk])
     assert _wait_for(lambda: RoundResult.objects.filter(round=round).count() == 2)
     assert (
         list(RoundResult.objects.filter(round=round).values_list("participant_id", "rank"))

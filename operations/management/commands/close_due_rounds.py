@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rounds.tasks import rounds_sweep
+from operations.tasks import rounds_sweep
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The home page (`rounds:home`, served by leaderboard): latest announcements, live totals
+"""The home page (`operations:home`): latest announcements, live totals
 from the stored statistics, the practice round link, in three queries."""
 
 import datetime as dt
@@ -10,8 +10,7 @@ from django.utils import timezone
 from content.models import Announcement
 from leaderboard.services import participation_refresh
 from tests.factories import ContestFactory, ParticipantFactory, RoundFactory
-
-from .builders import finished_attempt
+from tests.leaderboard.builders import finished_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +59,13 @@ def contest():
 
 def test_home_shows_announcements_totals_and_the_practice_link(client, contest):
     home_contest, _practice = contest
-    page = client.get(reverse("rounds:home")).content.decode()
+    page = client.get(reverse("operations:home")).content.decode()
     assert "Thông báo của cuộc thi" in page and "Thông báo chung" in page
     assert "Bản nháp" not in page and "Của cuộc thi khác" not in page
     assert "live-totals" not in page  # no statistics stored yet
 
     participation_refresh(contest_id=home_contest.pk)
-    page = client.get(reverse("rounds:home")).content.decode()
+    page = client.get(reverse("operations:home")).content.decode()
     assert '<strong class="total-participants">3</strong>' in page
     assert '<strong class="total-attempts">4</strong>' in page
     assert "practice-box" in page
@@ -76,11 +75,11 @@ def test_home_shows_announcements_totals_and_the_practice_link(client, contest):
 def test_a_signed_in_person_starts_practice_from_the_home_page(client, contest):
     _contest, practice = contest
     client.force_login(ParticipantFactory().user)
-    page = client.get(reverse("rounds:home")).content.decode()
+    page = client.get(reverse("operations:home")).content.decode()
     assert reverse("quizzes:start", args=[practice.pk]) in page
 
 
 def test_home_page_query_budget(client, contest, django_assert_max_num_queries):
     participation_refresh(contest_id=contest[0].pk)
     with django_assert_max_num_queries(3):
-        assert client.get(reverse("rounds:home")).status_code == 200
+        assert client.get(reverse("operations:home")).status_code == 200

@@ -7,6 +7,7 @@ the round on its first sweep back. Every step is idempotent and runs under a row
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from celery import shared_task
@@ -14,17 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.health import heartbeat_record
-from leaderboard.services import provisional_boards_refresh, round_rank, round_rank_if_due
+from leaderboard.services import (
+    participation_refresh,
+    participation_refresh_all,
+    provisional_boards_refresh,
+    round_rank,
+    round_rank_if_due,
+)
 from participants.models import User
 from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
-
-from .selectors import (
-    SWEEP_HEARTBEAT,
+from rounds.selectors import (
     round_grace_ends_next,
     rounds_due_for_closing,
     rounds_due_for_ranking,
 )
-from .services import RoundStateError, round_close, rounds_open_started
+from rounds.services import RoundStateError, round_close, rounds_open_started
+
+from .health import SWEEP_HEARTBEAT
 
 logger = logging.getLogger(__name__)
 
@@ -79,19 +86,21 @@ def round_close_now(*, round_id: int, actor: User | None, now: datetime | None =
         transaction.on_commit(lambda: round_rank_task.apply_async(args=[round.pk], countdown=delay))
 
 
-def round_rank_later(*, round_ids: list[int]) -> None:
-    """Queue a new ranking of these rounds once the current transaction commits."""
-    for round_id in round_ids:
+def rounds_rerank_queue(*, round_ids: Iterable[int]) -> None:
+    """Queue a new ranking of these rounds once the current transaction commits (at once
+    outside one). The one way a re-ranking is queued: after a disqualification, a lifted or
+    corrected decision, a question re-scored by a new key."""
+    for round_id in sorted(set(round_ids)):
         transaction.on_commit(lambda round_id=round_id: round_rank_task.delay(round_id))
 
 
-@shared_task(bind=True, name="rounds.sweep", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name="operations.sweep", acks_late=True, reject_on_worker_lost=True)
 def sweep(self) -> dict[str, int]:
     # An eager (in-process) run would follow itself up at once, without the countdown.
     return rounds_sweep(follow_up=not self.request.is_eager)
 
 
-@shared_task(name="rounds.round_rank", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="operations.round_rank", acks_late=True, reject_on_worker_lost=True)
 def round_rank_task(round_id: int) -> int:
     """Rank one round again (after a disqualification or a question re-key). A round that
     cannot be ranked (still open, practice) is left alone: the sweep ranks it when due."""
@@ -103,6 +112,15 @@ def round_rank_task(round_id: int) -> int:
     return summary.results
 
 
-@shared_task(name="rounds.provisional_boards_refresh", ignore_result=True)
+@shared_task(name="operations.provisional_boards_refresh", ignore_result=True)
 def provisional_boards_refresh_task() -> int:
     return provisional_boards_refresh()
+
+
+@shared_task(name="operations.participation_refresh", ignore_result=True)
+def participation_refresh_task(contest_id: int | None = None) -> int:
+    """Refresh the stored participation statistics of one contest, or of every active one
+    (the periodic run passes no argument)."""
+    if contest_id is None:
+        return participation_refresh_all()
+    return participation_refresh(contest_id=contest_id)
