@@ -1,5 +1,5 @@
 """Demo participation for seed_demo: a unit representative account and the stored statistics
-of the demo history (leaderboard/demo.py), so the reports, dashboard and boards have something
+of the demo history (operations/demo.py), so the reports, dashboard and boards have something
 to show. Idempotent."""
 
 from django.db import transaction

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Participant, Unit, User
+from participants.models import PERSONAL_DATA_PERMISSION, Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_tree_children, units_represented_ids
-from quizzes.models import Attempt
+from quizzes.models import FINISHED_STATES, Attempt
 from rounds.models import Contest, Disqualification, PrizeTier, Round
 
 from .certificate_pdf import CertificateFacts, certificate_pdf_render
@@ -26,8 +26,6 @@ from .models import ActivityStat, Award, Certificate, ParticipationStat, RoundRe
 from .services import provisional_board_cache_key
 
 REPORT_PERMISSION = "leaderboard.view_participationstat"
-PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
-FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
 
 
 def user_is_organiser(*, user: User) -> bool:

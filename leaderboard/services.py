@@ -23,22 +23,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content.models import Announcement
-from content.services import WinnerLine, announcement_draft_results
+from content.services import WinnerLine
 from core.audit import audit_log_record
 from core.locks import advisory_lock_take
 from participants.models import Participant, Unit, User
 from participants.selectors import unit_tree_children
-from quizzes.models import Attempt
-from quizzes.services import attempts_finalize_overdue
+from quizzes.models import FINISHED_STATES, Attempt
 from rounds.models import Contest, Disqualification, PrizeTier, Round
-from rounds.services import RoundStateError, round_lock, round_publish
 
 from .models import ActivityStat, Award, Certificate, ParticipationStat, RoundResult, ScoreStat
 
 # Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
 REGISTRATION_LEAD = dt.timedelta(days=7)
-FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
 # Advisory lock namespace of the participation refresh, one lock per contest.
 _PARTICIPATION_LOCK_BASE = 0x70617274 << 16  # "part"
 
@@ -241,9 +237,7 @@ def _counted_sql(*, counted_attempt: str) -> str:
     participant = Participant._meta.db_table
     user = User._meta.db_table
     disqualification = Disqualification._meta.db_table
-    finished = ", ".join(
-        f"'{state.value}'" for state in (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
-    )
+    finished = ", ".join(f"'{state.value}'" for state in FINISHED_STATES)
     return f"""
         WITH eligible AS (
             SELECT a.id, a.participant_id, a.number, a.score, a.question_count, a.prediction,
@@ -312,35 +306,10 @@ class RankSummary:
     ties_to_decide: int
 
 
-def round_rank(*, round_id: int, now: datetime | None = None) -> RankSummary:
-    """Rank a round whose window has ended (and whose last save can no longer arrive), store
-    the ranking and the prizes, and move it to `ranked` (a published round stays published).
-
-    Runs under the round's row lock, so two workers never both rank it at once; re-running it
-    gives the same rows and ranks. Attempts still in progress are auto-submitted first."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        return _round_rank_locked(round=round_lock(round_id=round_id), now=now)
-
-
-def round_rank_if_due(*, round_id: int, now: datetime | None = None) -> RankSummary | None:
-    """The sweep's ranking: like `round_rank`, but a round that another worker ranked while
-    this one waited for the lock is left alone (None)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        round = round_lock(round_id=round_id)
-        if round.state in (Round.State.RANKED, Round.State.PUBLISHED):
-            return None
-        return _round_rank_locked(round=round, now=now)
-
-
-def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
-    if round.is_practice:
-        raise RoundStateError(_("Đợt thi thử không xếp hạng."))
-    if now < round.ends_at + round.contest.grace:
-        raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
-    # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
-    attempts_finalize_overdue(now=now, round_id=round.pk)
+def round_results_store(*, round: Round) -> RankSummary:
+    """Rank a round and store its ranking and prizes, replacing what was stored (call under
+    the round's lock, once every attempt is finished: operations.pipeline.round_rank). The
+    round's state is not touched (rounds.services.round_mark_ranked)."""
     if connection.vendor == "postgresql":
         # The window functions sort a row per attempt: keep the sorts in memory.
         with connection.cursor() as cursor:
@@ -348,13 +317,6 @@ def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
     actual = _prediction_actual(round=round)
     results = _results_store(round=round, actual=actual)
     awards, ties = round_awards_store(round=round)
-    round.prediction_actual = actual
-    round.ranked_at = now
-    if round.closed_at is None:
-        round.closed_at = now
-    if round.state != Round.State.PUBLISHED:
-        round.state = Round.State.RANKED
-    round.save(update_fields=["prediction_actual", "ranked_at", "closed_at", "state"])
     logger.info(
         "round %s ranked: %s results, actual %s, %s awards, %s to decide",
         round.pk,
@@ -423,20 +385,6 @@ def round_awards_store(*, round: Round) -> tuple[int, int]:
             )
     Award.objects.bulk_create(awards)
     return len(awards), sum(1 for award in awards if award.needs_decision)
-
-
-def round_rank_by_organiser(*, round_id: int, actor: User | None) -> RankSummary:
-    """The admin's "recompute ranking": rank now, and log who asked."""
-    summary = round_rank(round_id=round_id)
-    audit_log_record(
-        actor=actor,
-        action="round_rank",
-        target=Round.objects.get(pk=round_id),
-        results=summary.results,
-        prediction_actual=summary.prediction_actual,
-        ties_to_decide=summary.ties_to_decide,
-    )
-    return summary
 
 
 # --- The provisional board of open rounds -------------------------------------------------
@@ -594,32 +542,23 @@ def round_prize_certificates_zip(*, round_ids: list[int], actor: User | None) ->
     return buffer.getvalue()
 
 
-# --- Publishing results -----------------------------------------------------------------------
-
-
-def round_publish_and_announce(
-    *, round_id: int, actor: User | None, now: datetime | None = None
-) -> Announcement:
-    """Publish a ranked round's results and draft the results announcement with its winners
-    table (masked names, as on the public pages), for the organiser to edit and publish. An
-    announcement already published is left as the organiser wrote it."""
-    with transaction.atomic():
-        round = round_publish(round_id=round_id, actor=actor, now=now)
-        awards = (
-            Award.objects.filter(round=round)
-            .select_related("tier", "result", "participant__user", "participant__unit")
-            .order_by("tier__order", "result__rank", "result_id")
+def round_winner_lines(*, round: Round) -> list[WinnerLine]:
+    """The round's prize winners as the results announcement lists them (masked names, as on
+    the public pages)."""
+    awards = (
+        Award.objects.filter(round=round)
+        .select_related("tier", "result", "participant__user", "participant__unit")
+        .order_by("tier__order", "result__rank", "result_id")
+    )
+    return [
+        WinnerLine(
+            tier=award.tier.name,
+            name=award.participant.public_name,
+            unit=award.participant.unit.name
+            if award.participant.unit
+            else award.participant.locality,
+            score=award.result.score,
+            duration_ms=award.result.duration_ms,
         )
-        winners = [
-            WinnerLine(
-                tier=award.tier.name,
-                name=award.participant.public_name,
-                unit=award.participant.unit.name
-                if award.participant.unit
-                else award.participant.locality,
-                score=award.result.score,
-                duration_ms=award.result.duration_ms,
-            )
-            for award in awards
-        ]
-        return announcement_draft_results(round=round, winners=winners)
+        for award in awards
+    ]

@@ -5,7 +5,6 @@ re-ranks rounds). The actions that run a flow across apps live here; they call o
 each and queue re-rankings with operations.tasks.rounds_rerank_queue."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from leaderboard.admin import RoundResultsAdminMixin
-from leaderboard.services import round_publish_and_announce, round_rank_by_organiser
 from participants.admin import ParticipantAdmin
 from participants.models import Participant
 from quizzes.admin import DrawRuleInline, QuestionAdmin, RoundDrawRulesAdminMixin
@@ -26,9 +24,11 @@ from rounds.services import (
     disqualification_change,
     disqualification_create,
     disqualification_delete,
+    participants_disqualify,
 )
 
-from .tasks import round_close_now, rounds_rerank_queue
+from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .tasks import rounds_rerank_queue, sweep_queue_at
 
 
 @admin.register(Round)
@@ -54,10 +54,12 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
     def close_now(self, request, queryset):
         for round in queryset:
             try:
-                round_close_now(round_id=round.pk, actor=request.user)
+                closed = round_close_now(round_id=round.pk, actor=request.user)
             except RoundStateError as error:
                 self.message_user(request, f"{round.name}: {error}", messages.ERROR)
                 continue
+            if not closed.is_practice:
+                sweep_queue_at(moment=closed.ends_at + closed.contest.grace)
             self.message_user(
                 request,
                 _("%(name)s: đã đóng; kết quả sẽ được xếp hạng trong vòng một phút.")
@@ -136,21 +138,17 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
         form = DisqualifyForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             contest = form.cleaned_data["contest"]
-            affected: set[int] = set()
-            with transaction.atomic():
-                for participant in queryset:
-                    _decision, round_ids = disqualification_create(
-                        contest=contest,
-                        participant=participant,
-                        reason=form.cleaned_data["reason"],
-                        actor=request.user,
-                    )
-                    affected.update(round_ids)
-                rounds_rerank_queue(round_ids=affected)
+            round_ids = participants_disqualify(
+                contest=contest,
+                participants=queryset,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+            rounds_rerank_queue(round_ids=round_ids)
             self.message_user(
                 request,
                 _("Đã loại %(n)d người khỏi %(contest)s; %(rounds)d đợt sẽ được xếp hạng lại.")
-                % {"n": queryset.count(), "contest": contest.name, "rounds": len(affected)},
+                % {"n": queryset.count(), "contest": contest.name, "rounds": len(round_ids)},
                 messages.SUCCESS,
             )
             return None

@@ -13,6 +13,7 @@ from core.audit import audit_log_record
 from core.spreadsheets import EXPORT_FORMATS, export_response
 
 from .models import (
+    PERSONAL_DATA_PERMISSION,
     DataDeletionRequest,
     Participant,
     Unit,
@@ -23,8 +24,6 @@ from .models import (
 from .phones import mask_cccd, national_format
 from .selectors import units_export_rows
 from .services import UNIT_COLUMNS, UnitImportError, units_import
-
-PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
 
 
 def can_view_personal_data(request) -> bool:

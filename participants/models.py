@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .phones import mask_cccd, mask_phone, national_format, normalize_phone
 
+# Full phone numbers, CCCD and dates of birth: granted explicitly (DESIGN §2, privacy).
+PERSONAL_DATA_CODENAME = "view_personal_data"
+PERSONAL_DATA_PERMISSION = f"participants.{PERSONAL_DATA_CODENAME}"
+
 
 class PhoneUserManager(UserManager):
     use_in_migrations = True
@@ -179,7 +183,7 @@ class Participant(models.Model):
         verbose_name = _("người dự thi")
         verbose_name_plural = _("người dự thi")
         permissions = [
-            ("view_personal_data", _("Xem đầy đủ số điện thoại, CCCD, ngày sinh")),
+            (PERSONAL_DATA_CODENAME, _("Xem đầy đủ số điện thoại, CCCD, ngày sinh")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,13 +15,19 @@ from core.audit import audit_log_record
 from core.locks import advisory_lock_take
 from core.spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
-from .models import DataDeletionRequest, Participant, Unit, UnitLinkVisit, User
+from .models import (
+    PERSONAL_DATA_CODENAME,
+    DataDeletionRequest,
+    Participant,
+    Unit,
+    UnitLinkVisit,
+    User,
+)
 from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
 ORGANISER_APPS = ("core", "participants", "rounds", "quizzes", "content", "leaderboard", "account")
-PERSONAL_DATA_PERMISSION = "view_personal_data"
 
 
 def organiser_groups_sync() -> None:
@@ -29,11 +35,11 @@ def organiser_groups_sync() -> None:
     except full personal data, which has a group of its own (DESIGN §2, privacy)."""
     organisers, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
     permissions = Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(
-        codename=PERSONAL_DATA_PERMISSION
+        codename=PERSONAL_DATA_CODENAME
     )
     organisers.permissions.set(permissions)
     personal, _ = Group.objects.get_or_create(name=PERSONAL_DATA_GROUP)
-    personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_PERMISSION))
+    personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_CODENAME))
 
 
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:

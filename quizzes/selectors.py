@@ -13,7 +13,7 @@ from django.utils import timezone
 from participants.models import Participant
 from rounds.models import Disqualification, Round
 
-from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
+from .models import FINISHED_STATES, Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -247,7 +247,6 @@ def attempts_from_crowded_ips(
     return attempts.annotate(people_on_ip=Subquery(neighbours)).filter(people_on_ip__gte=accounts)
 
 
-FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
 OPTION_LETTERS = "ABCDEF"
 
 

@@ -17,13 +17,8 @@ from pypdf import PdfReader
 from content.models import Announcement
 from core.models import AuditLogEntry
 from leaderboard.models import Certificate
-from leaderboard.services import (
-    CertificateError,
-    certificate_issue,
-    round_prize_certificates_zip,
-    round_publish_and_announce,
-    round_rank,
-)
+from leaderboard.services import CertificateError, certificate_issue, round_prize_certificates_zip
+from operations.pipeline import round_publish_and_announce, round_rank
 from rounds.models import Disqualification, Round
 from rounds.services import round_publish
 from tests.factories import (

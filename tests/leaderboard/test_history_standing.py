@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard.services import round_rank
+from operations.pipeline import round_rank
 from rounds.services import round_publish
 from tests.factories import FinishedAttemptFactory, ParticipantFactory, RoundFactory
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from leaderboard.models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
 from leaderboard.selectors import collective_ranking, participation_overall, participation_rows
-from leaderboard.services import _roll_up, participation_refresh, round_rank
+from leaderboard.services import _roll_up, participation_refresh
+from operations.pipeline import round_rank
 from operations.tasks import participation_refresh_task
 from quizzes.models import Attempt
 from rounds.models import Contest, Disqualification, Round

@@ -17,7 +17,8 @@ from PIL import Image
 from core.models import AuditLogEntry
 from leaderboard.models import Award, RoundResult
 from leaderboard.selectors import participant_recognition
-from leaderboard.services import participation_refresh, provisional_boards_refresh, round_rank
+from leaderboard.services import participation_refresh, provisional_boards_refresh
+from operations.pipeline import round_rank
 from participants.models import UnitRepresentative
 from rounds.models import Round
 from rounds.services import round_publish, round_unpublish

@@ -10,7 +10,7 @@ from django.utils import timezone
 from contest_site.celery import app as celery_app
 from core.models import AuditLogEntry
 from leaderboard.models import RoundResult
-from leaderboard.services import round_rank
+from operations.pipeline import round_rank
 from quizzes.models import Attempt
 from rounds.models import Disqualification, Round
 from tests.factories import FinishedAttemptFactory, PrizeTierFactory, RoundFactory
@@ -168,3 +168,55 @@ def test_adding_a_disqualification_in_its_admin_logs_and_reranks(
         .order_by("id")
         .values_list("action", flat=True)
     ) == ["participant_disqualify", "disqualification_delete"]
+
+
+def test_correcting_a_decision_goes_through_the_service_and_reranks_both_contests(
+    organiser_client, organiser, ended_round, eager_tasks, django_capture_on_commit_callbacks
+):
+    """The decision was entered against the wrong contest: moving it re-ranks the round it
+    left (the person is back) and logs the change, by the rounds service."""
+    cheat = FinishedAttemptFactory(round=ended_round, score=5)
+    FinishedAttemptFactory(round=ended_round, score=4)
+    other = RoundFactory(
+        starts_at=ended_round.starts_at, ends_at=ended_round.ends_at, number=2
+    ).contest
+    round_rank(round_id=ended_round.pk)
+    decision = Disqualification.objects.create(
+        contest=ended_round.contest, participant=cheat.participant, reason="Thi hộ"
+    )
+    round_rank(round_id=ended_round.pk)
+    assert not RoundResult.objects.filter(participant_id=cheat.participant_id).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("admin:rounds_disqualification_change", args=[decision.pk]),
+            {"contest": other.pk, "participant": cheat.participant_id, "reason": " Thi hộ "},
+        )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.contest_id, decision.reason) == (other.pk, "Thi hộ")
+    assert RoundResult.objects.get(participant_id=cheat.participant_id).rank == 1
+    entry = AuditLogEntry.objects.get(actor=organiser, action="disqualification_change")
+    assert entry.details == {"contest_id": other.pk, "reason": "Thi hộ"}
+
+
+def test_correcting_only_the_reason_logs_it_and_reranks_nothing(
+    organiser_client, organiser, ended_round, django_capture_on_commit_callbacks
+):
+    cheat = FinishedAttemptFactory(round=ended_round, score=5)
+    decision = Disqualification.objects.create(
+        contest=ended_round.contest, participant=cheat.participant, reason="Thi hộ"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = organiser_client.post(
+            reverse("admin:rounds_disqualification_change", args=[decision.pk]),
+            {
+                "contest": ended_round.contest_id,
+                "participant": cheat.participant_id,
+                "reason": "Nhiều tài khoản",
+            },
+        )
+    assert response.status_code == 302
+    assert callbacks == []
+    assert AuditLogEntry.objects.filter(
+        actor=organiser, action="disqualification_change", details__reason="Nhiều tài khoản"
+    ).exists()

@@ -14,7 +14,7 @@ from contest_site.celery import app
 from core.health import heartbeat_last
 from leaderboard.models import RoundResult
 from operations.health import SWEEP_HEARTBEAT
-from operations.tasks import rounds_sweep
+from operations.pipeline import rounds_sweep
 from quizzes.models import Attempt, Choice
 from quizzes.services import answer_save, attempt_start
 from rounds.models import Round

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from leaderboard.models import ParticipationStat, RoundResult, ScoreStat
-from leaderboard.services import participation_refresh, round_rank
+from leaderboard.services import participation_refresh
+from operations.pipeline import round_rank
 from quizzes.models import Attempt, Question
 from quizzes.selectors import question_contents
 from quizzes.services import AttemptError, attempt_start, attempt_submit

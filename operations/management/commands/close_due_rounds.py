@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from operations.tasks import rounds_sweep
+from operations.pipeline import rounds_sweep
 
 
 class Command(BaseCommand):

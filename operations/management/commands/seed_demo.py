@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from leaderboard.demo import demo_seed
+from operations.demo import demo_seed
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
 
 

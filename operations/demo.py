@@ -1,4 +1,5 @@
-"""seed_demo: every app's demo data, in dependency order. Idempotent.
+"""seed_demo: every app's demo data, in dependency order, then the history of the 2024 rounds
+ranked and published by the real pipeline. Idempotent.
 
 The history of the four 2024 Thanh Hóa rounds is synthetic: a few thousand participants
 (deterministic names, units, localities; phones +84 980 xxx xxx; unusable passwords, so nobody
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.demo import demo_content_seed
+from leaderboard.demo_participation import demo_participation_seed
 from participants.demo import DEMO_PARTICIPANT_PHONE, demo_accounts_seed, demo_units_seed
 from participants.models import Participant, Unit, User
 from participants.phones import normalize_phone
@@ -25,8 +27,7 @@ from quizzes.models import Attempt, AttemptAnswer, Difficulty, Question
 from rounds.demo import THANH_HOA_SLUG, demo_contests_seed
 from rounds.models import Round
 
-from .demo_participation import demo_participation_seed
-from .services import round_publish_and_announce, round_rank
+from .pipeline import round_publish_and_announce, round_rank
 
 SYNTHETIC_PHONE_PREFIX = "+84980"
 CITIZENS = 1900  # people of the province with no unit (the contest is open to everyone)
