@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from rounds.models import Round
 
+from .certificates import CertificateError, round_prize_certificates_zip
 from .models import Award, Certificate, ParticipationStat, RoundResult
-from .services import CertificateError, round_prize_certificates_zip
 
 
 @admin.register(RoundResult)

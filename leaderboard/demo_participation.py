@@ -8,7 +8,7 @@ from participants.demo import DEMO_PASSWORD
 from participants.models import Participant, Unit, UnitRepresentative, User
 from participants.phones import normalize_phone
 
-from .services import participation_refresh_all
+from .statistics import participation_refresh_all
 
 DEMO_REPRESENTATIVE_PHONE = "0922222222"
 DEMO_REPRESENTATIVE_UNIT = "tt-dvvl"

@@ -24,7 +24,8 @@ from content.models import Announcement
 from content.services import announcement_draft_results
 from core.audit import audit_log_record
 from core.health import heartbeat_record
-from leaderboard.services import RankSummary, round_results_store, round_winner_lines
+from leaderboard.ranking import RankSummary, round_results_store
+from leaderboard.results import round_winner_lines
 from participants.models import User
 from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
 from rounds.models import Round

@@ -15,11 +15,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from leaderboard.services import (
-    participation_refresh,
-    participation_refresh_all,
-    provisional_boards_refresh,
-)
+from leaderboard.provisional import provisional_boards_refresh
+from leaderboard.statistics import participation_refresh, participation_refresh_all
 from rounds.selectors import round_grace_ends_next
 from rounds.services import RoundStateError
 

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from content.selectors import announcements_latest
-from leaderboard.selectors import participant_recognition, user_is_organiser
+from leaderboard.access import organiser_required
+from leaderboard.results import participant_recognition
 from participants.selectors import UNIT_QUERY_PARAMETER, participant_of
 from participants.services import signup_unit_remember
 from quizzes.selectors import participant_history
@@ -33,17 +34,10 @@ def healthz(request):
     return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
+@organiser_required
 @require_POST
 def report_refresh(request):
     """Organisers: queue a refresh of the stored figures (the worker does the work)."""
-    if not user_is_organiser(user=request.user):
-        return render(
-            request,
-            "leaderboard/forbidden.html",
-            {"message": _("Bạn không có quyền xem báo cáo này.")},
-            status=403,
-        )
     contest = contest_chosen(slug=request.GET.get("cuoc_thi", ""))
     if contest is None:
         raise Http404(_("Chưa có cuộc thi nào."))

@@ -9,7 +9,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_log_record
 from core.spreadsheets import EXPORT_FORMATS, export_response
 
 from .models import (
@@ -23,7 +22,7 @@ from .models import (
 )
 from .phones import mask_cccd, national_format
 from .selectors import units_export_rows
-from .services import UNIT_COLUMNS, UnitImportError, units_import
+from .services import UNIT_COLUMNS, UnitImportError, personal_data_view_record, units_import
 
 
 def can_view_personal_data(request) -> bool:
@@ -52,7 +51,7 @@ class PersonalDataAdminMixin:
         if request.method == "GET" and can_view_personal_data(request):
             obj = self.get_object(request, object_id)
             if obj is not None:
-                audit_log_record(actor=request.user, action="personal_data_view", target=obj)
+                personal_data_view_record(actor=request.user, target=obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,12 @@ def organiser_groups_sync() -> None:
     organisers.permissions.set(permissions)
     personal, _ = Group.objects.get_or_create(name=PERSONAL_DATA_GROUP)
     personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_CODENAME))
+
+
+def personal_data_view_record(*, actor: User, target: models.Model) -> None:
+    """An organiser opened a record with its full personal data: logged (Nghị định
+    13/2023/NĐ-CP asks who saw what, when)."""
+    audit_log_record(actor=actor, action="personal_data_view", target=target)
 
 
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:

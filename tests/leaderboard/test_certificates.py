@@ -16,8 +16,12 @@ from pypdf import PdfReader
 
 from content.models import Announcement
 from core.models import AuditLogEntry
+from leaderboard.certificates import (
+    CertificateError,
+    certificate_issue,
+    round_prize_certificates_zip,
+)
 from leaderboard.models import Certificate
-from leaderboard.services import CertificateError, certificate_issue, round_prize_certificates_zip
 from operations.pipeline import round_publish_and_announce, round_rank
 from rounds.models import Disqualification, Round
 from rounds.services import round_publish

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from leaderboard.access import report_unit_ids
 from leaderboard.demo_participation import DEMO_REPRESENTATIVE_PHONE, DEMO_REPRESENTATIVE_UNIT
 from leaderboard.models import ActivityStat, ParticipationStat
-from leaderboard.selectors import report_unit_ids
 from participants.models import Unit, User
 from participants.phones import normalize_phone
 from quizzes.models import Attempt

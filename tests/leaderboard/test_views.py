@@ -16,8 +16,9 @@ from PIL import Image
 
 from core.models import AuditLogEntry
 from leaderboard.models import Award, RoundResult
-from leaderboard.selectors import participant_recognition
-from leaderboard.services import participation_refresh, provisional_boards_refresh
+from leaderboard.provisional import provisional_boards_refresh
+from leaderboard.results import participant_recognition
+from leaderboard.statistics import participation_refresh
 from operations.pipeline import round_rank
 from participants.models import UnitRepresentative
 from rounds.models import Round

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.models import Announcement
-from leaderboard.services import participation_refresh
+from leaderboard.statistics import participation_refresh
 from tests.factories import ContestFactory, ParticipantFactory, RoundFactory
 from tests.leaderboard.builders import finished_attempt
 

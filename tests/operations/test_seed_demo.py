@@ -68,7 +68,7 @@ def test_seed_demo_has_an_open_round_a_bank_and_a_unit_tree():
 @pytest.mark.django_db
 def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
     from leaderboard.models import Award, RoundResult
-    from leaderboard.selectors import participant_recognition
+    from leaderboard.results import participant_recognition
     from participants.demo import DEMO_PARTICIPANT_PHONE
     from participants.models import Participant
     from participants.phones import normalize_phone

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from leaderboard.models import ParticipationStat, RoundResult, ScoreStat
-from leaderboard.services import participation_refresh
+from leaderboard.statistics import participation_refresh
 from operations.pipeline import round_rank
 from quizzes.models import Attempt, Question
 from quizzes.selectors import question_contents
