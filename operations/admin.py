@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from leaderboard.admin import RoundResultsAdminMixin
 from participants.admin import ParticipantAdmin
 from participants.models import Participant
-from quizzes.admin import DrawRuleInline, QuestionAdmin, RoundDrawRulesAdminMixin
+from quizzes.admin import QuestionAdmin
 from quizzes.models import Question
+from quizzes.round_admin import DrawRuleInline, RoundDrawRulesAdminMixin
 from rounds import admin as rounds_admin
 from rounds.forms import DisqualifyForm
 from rounds.models import Disqualification, Round

@@ -87,7 +87,7 @@ def test_seed_demo_publishes_ranked_history_of_the_four_2024_rounds():
     from django.db.models import Count, F, Q
 
     from quizzes.models import Attempt
-    from quizzes.selectors import round_question_stats
+    from quizzes.question_stats import round_question_stats
 
     mismatched = (
         Attempt.objects.filter(round__in=rounds)

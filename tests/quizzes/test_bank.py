@@ -11,21 +11,19 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from core.models import AuditLogEntry
-from quizzes.bank import (
-    COLUMNS,
+from quizzes.bank import COLUMNS, ImportFileError, question_file_read, question_import
+from quizzes.bank_changes import (
     BankError,
-    ImportFileError,
-    draw_rules_validate,
     question_delete,
     question_edit_record,
-    question_export,
-    question_file_read,
-    question_import,
     question_rescore,
     questions_deactivate,
 )
+from quizzes.bank_export import question_export
+from quizzes.bank_selectors import question_rescore_preview
+from quizzes.draw_rules import draw_rules_validate
 from quizzes.models import Attempt, AttemptAnswer, Choice, Difficulty, Question
-from quizzes.selectors import _question_cache_key, question_contents, question_rescore_preview
+from quizzes.selectors import _question_cache_key, question_contents
 from rounds.models import Round
 from tests.factories import (
     AnsweredLaterAttemptFactory,
