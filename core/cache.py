@@ -1,6 +1,24 @@
 """A Redis cache that degrades instead of failing: when Redis is unreachable, reads miss and
-writes are dropped, with a warning in the log. The participant's path (sessions are
-cached_db, answers go to PostgreSQL) keeps working on the database alone."""
+writes are dropped, with a warning in the log (at most one per 10 s). The participant's path
+(sessions are cached_db, answers go to PostgreSQL) keeps working on the database alone.
+
+Why our own and not django-redis (evaluated for issue 19). CPU per call, measured on the
+2-core machine against a local Redis (median of 5 × 5,000 calls, two runs):
+
+    call                              Django's RedisCache   this module   django-redis 7.0
+    get (an attempt's save context)        160–220 µs          46–57 µs        45–57 µs
+    get_many, 20 question texts            366–463 µs         227–284 µs      194–261 µs
+    add + incr (a rate-limit hit)          384–394 µs         167–170 µs      110–114 µs
+
+django-redis costs the same, so speed is no reason to keep this module; its failure contract
+is. With IGNORE_EXCEPTIONS it returns None from every failed call: `get(key, default)` loses
+its default, `incr` returns None where the rate limiter compares a count (a TypeError, a 500
+during an outage, where ours raises ValueError, "not counted"), and it logs every ignored
+error with its traceback, thousands a second at the 00h rush. Matching this contract on
+django-redis would take a wrapper as long as this one plus a dependency. What this module
+does rely on is Django's private client API (`_get_connection_pool_index`, `_client`): the
+versions are locked (requirements/*.txt), and tests/core/test_cache.py fails if an upgrade
+changes that API, so the switch is a decision made with the figures above, not a surprise."""
 
 import functools
 import logging

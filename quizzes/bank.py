@@ -5,6 +5,15 @@ Import reads the whole file, checks every row against the bank and the other row
 nothing when one row is wrong. Imports run one at a time (a PostgreSQL advisory lock on
 PostgreSQL), so two organisers loading the same file cannot both pass the duplicate check.
 Exports are quizzes.bank_export; changes to questions in use, quizzes.bank_changes.
+
+Why our own and not django-import-export or tablib (evaluated for issue 19): the reading is
+core.spreadsheets (openpyxl, with the zip-bomb, formula and UTF-8 checks every import shares);
+what is left here are the bank's rules, which django-import-export would take as Resource
+hooks: a topic found by name or slug, options in columns A–F with the key as letters, single
+or multiple choice, duplicates against the bank and within the file, one import at a time.
+Its dry run keeps the upload in a temporary storage that defaults to the web container's local
+disk (wrong with two web containers); ours keeps it in the shared cache for the account that
+uploaded it (import_preview_keep). None of this is on a participant's path.
 """
 
 import secrets

@@ -47,3 +47,11 @@ def test_reachable_redis_behaves_like_django_redis_cache():
     cache.set("forever", 1, None)  # None still means "never expire"
     raw = cache._cache.get_client(write=True)
     assert raw.ttl(cache.make_key("forever")) == -1
+
+
+def test_one_redis_client_is_reused_per_connection_pool():
+    """What the subclass of Django's private client API is for (core/cache.py): a Redis
+    version or Django upgrade that changes that API fails here, not in production."""
+    client = caches["default"]._cache
+    assert client.get_client(write=True) is client.get_client(write=True)
+    assert client.get_client(write=True).connection_pool is client._get_connection_pool(True)
