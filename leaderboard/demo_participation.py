@@ -1,5 +1,5 @@
 """Demo participation for seed_demo: a unit representative account, the stored statistics
-of the demo history (leaderboard/demo.py), so the reports, dashboard and boards have something
+of the demo history (operations/demo.py), so the reports, dashboard and boards have something
 to show, and the Thanh Hóa contest's document settings (the defaults, editable in admin).
 Idempotent."""
 
@@ -12,7 +12,7 @@ from rounds.demo import THANH_HOA_SLUG
 from rounds.models import Contest
 
 from .models import OfficialReportSettings
-from .services import participation_refresh_all
+from .statistics import participation_refresh_all
 
 DEMO_REPRESENTATIVE_PHONE = "0922222222"
 DEMO_REPRESENTATIVE_UNIT = "tt-dvvl"

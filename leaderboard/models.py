@@ -106,7 +106,7 @@ class Award(models.Model):
 
 class ParticipationStat(models.Model):
     """Stored participation figures, refreshed off the request path by
-    leaderboard.services.participation_refresh: one row per (round or whole contest) ×
+    leaderboard.statistics.participation_refresh: one row per (round or whole contest) ×
     (unit or every participant). `*_total` fields include the sub-units (each unit declares
     its own headcount, excluding sub-units; a parent's total adds its children's)."""
 

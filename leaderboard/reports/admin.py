@@ -9,8 +9,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..access import user_sees_personal_data
 from ..models import OfficialReportSettings
-from ..selectors import participation_rows, user_sees_personal_data
+from ..participation import participation_rows
 from .selectors import ReportUnavailable
 from .services import committee_summary_generate, unit_report_generate
 from .views import report_download

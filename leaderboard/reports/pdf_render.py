@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from participants.qrcodes import font_path
+from core.fonts import font_path
 
 from . import document as d
 

@@ -19,7 +19,7 @@ from rounds.models import Contest, Round
 from rounds.selectors import contest_rounds
 
 from ..models import OfficialReportSettings, ParticipationStat
-from ..selectors import (
+from ..participation import (
     CollectiveRow,
     ParticipationRow,
     collective_ranking,
@@ -27,8 +27,8 @@ from ..selectors import (
     participation_overall,
     participation_refreshed_at,
     participation_rows,
-    round_winners,
 )
+from ..results import round_winners
 from ..templatetags.leaderboard_format import seconds
 from .document import (
     Block,

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone, translation
 
+from core.audit import audit_log_record
 from participants.models import Unit, User
-from participants.services import audit_log_record
 from rounds.models import Contest, Round
 
 from ..models import OfficialReportSettings

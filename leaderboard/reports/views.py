@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..selectors import user_is_organiser, user_sees_personal_data
-from ..views import _forbidden, _scope, _unit_access
+from ..access import report_forbidden, user_is_organiser, user_sees_personal_data
+from ..views import _scope, _unit_access
 from .selectors import ReportUnavailable
 from .services import (
     REPORT_FORMATS,
@@ -44,7 +44,7 @@ def unit_document(request, code: str, fmt: str):
     """A unit's report for a round (?dot=) or the contest so far."""
     unit, allowed = _unit_access(request, code)
     if not allowed:
-        return _forbidden(request)
+        return report_forbidden(request)
     fmt = _format(fmt)
     contest, round = _scope(request)
     try:
@@ -66,7 +66,7 @@ def unit_document(request, code: str, fmt: str):
 def committee_summary(request, fmt: str):
     """Organisers: the committee's summary of the whole contest."""
     if not user_is_organiser(user=request.user):
-        return _forbidden(request)
+        return report_forbidden(request)
     fmt = _format(fmt)
     contest, _round = _scope(request)
     try:

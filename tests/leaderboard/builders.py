@@ -38,7 +38,8 @@ def report_contest():
     Đợt 1 (09/9–13/9/2024, ranked and published; Nhất 1, Nhì 2): so-tt 2 people, p-cds 7 (one
     of them twice), to-hts 3, vp-so 1, so-yt 5. Đợt 2 (16/9–20/9/2024, not published): p-cds 4
     (one new), to-hts 1. Call it under time_machine at REPORT_NOW or later."""
-    from leaderboard.services import participation_refresh, round_rank
+    from leaderboard.statistics import participation_refresh
+    from operations.pipeline import round_rank
     from rounds.services import round_publish
     from tests.factories import (
         ContestFactory,

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from leaderboard.access import report_unit_ids
 from leaderboard.demo_participation import DEMO_REPRESENTATIVE_PHONE, DEMO_REPRESENTATIVE_UNIT
 from leaderboard.models import ActivityStat, OfficialReportSettings, ParticipationStat
-from leaderboard.selectors import report_unit_ids
 from participants.models import Unit, User
 from participants.phones import normalize_phone
 from quizzes.models import Attempt

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from leaderboard.models import OfficialReportSettings
 from leaderboard.reports.document import decree_date
-from leaderboard.services import participation_refresh
+from leaderboard.statistics import participation_refresh
 from participants.models import AuditLogEntry, UnitRepresentative
 from participants.services import PERSONAL_DATA_GROUP
 from tests.factories import ContestFactory, UnitFactory, UserFactory
