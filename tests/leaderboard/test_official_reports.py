@@ -21,10 +21,11 @@ from docx import Document
 from docx.shared import Mm
 from pypdf import PdfReader
 
+from core.models import AuditLogEntry
 from leaderboard.models import OfficialReportSettings
 from leaderboard.reports.document import decree_date
 from leaderboard.statistics import participation_refresh
-from participants.models import AuditLogEntry, UnitRepresentative
+from participants.models import UnitRepresentative
 from participants.services import PERSONAL_DATA_GROUP
 from tests.factories import ContestFactory, UnitFactory, UserFactory
 
