@@ -24,10 +24,13 @@ RUN pip install --require-hashes --no-deps -r requirements/base.txt
 
 COPY . .
 
+# MPLCONFIGDIR: matplotlib (the official reports' charts) keeps its font cache where the app
+# user may write, instead of rebuilding it in a temporary directory in every process.
 ENV DJANGO_SETTINGS_MODULE=contest_site.settings.production \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/srv/media \
-    VAR_DIR=/srv/var
+    VAR_DIR=/srv/var \
+    MPLCONFIGDIR=/srv/var/matplotlib
 
 # Collect static files at build (hashed names + manifest, read by the web process; the proxy
 # image copies them) and compile translations when there are any. The production settings

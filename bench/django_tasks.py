@@ -362,8 +362,7 @@ def rank(args) -> None:
     from the same unranked state, the whole close job (the sweep: close, auto-submit overdue,
     rank, prizes), then a re-rank (what a disqualification triggers: the stored rows replaced)."""
     from leaderboard.models import Award, RoundResult
-    from leaderboard.services import round_rank
-    from rounds.tasks import rounds_sweep
+    from operations.pipeline import round_rank, rounds_sweep
 
     def unranked() -> None:
         Award.objects.filter(round_id=args.round)._raw_delete(connection.alias)

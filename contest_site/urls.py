@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
-from leaderboard.views import home
-from participants.ratelimit import rate_limited
-from participants.views import signup
-from rounds.urls import urlpatterns as rounds_urlpatterns
+from core.ratelimit import rate_limited
+from participants.views import ContestSignupView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,15 +15,19 @@ urlpatterns = [
         name="admin_login_limited",
     ),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
-    path("accounts/signup/", signup, name="account_signup"),
+    # The consent on sign-up links the rules page, which content serves.
+    path(
+        "accounts/signup/",
+        ContestSignupView.as_view(rules_url=reverse_lazy("content:rules")),
+        name="account_signup",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),
     path("", include("quizzes.urls")),
     path("", include("content.urls")),
     path("", include("leaderboard.urls")),
-    # The home page reads rounds, content and leaderboard: its view is leaderboard's, under
-    # its historical name `rounds:home`.
-    path("", include(([path("", home, name="home"), *rounds_urlpatterns], "rounds"))),
+    # The home page, /healthz and the other pages that span apps.
+    path("", include("operations.urls")),
 ]
 
 # Uploaded files (rules, materials, announcements) in development; the proxy serves them in

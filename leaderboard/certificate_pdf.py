@@ -19,7 +19,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
-from participants.qrcodes import FONT_BOLD, FONT_REGULAR, font_path, qr_image
+from core.fonts import FONT_BOLD, FONT_REGULAR, font_path
+from participants.qrcodes import qr_image
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"

@@ -1,6 +1,7 @@
-"""Demo participation for seed_demo: a unit representative account and the stored statistics
-of the demo history (leaderboard/demo.py), so the reports, dashboard and boards have something
-to show. Idempotent."""
+"""Demo participation for seed_demo: a unit representative account, the stored statistics
+of the demo history (operations/demo.py), so the reports, dashboard and boards have something
+to show, and the Thanh Hóa contest's document settings (the defaults, editable in admin).
+Idempotent."""
 
 from django.conf import settings
 from django.db import transaction
@@ -9,8 +10,11 @@ from django.urls import reverse
 from participants.demo import DEMO_ORGANISER_PHONE, DEMO_PARTICIPANT_PHONE, DEMO_PASSWORD
 from participants.models import Participant, Unit, UnitRepresentative, User
 from participants.phones import normalize_phone
+from rounds.demo import THANH_HOA_SLUG
+from rounds.models import Contest
 
-from .services import participation_refresh_all
+from .models import OfficialReportSettings
+from .statistics import participation_refresh_all
 
 DEMO_REPRESENTATIVE_PHONE = "0922222222"
 DEMO_REPRESENTATIVE_UNIT = "tt-dvvl"
@@ -21,10 +25,9 @@ def _demo_representative_seed() -> User:
     user = User.objects.filter(phone=phone).first()
     if user is None:
         user = User.objects.create_user(phone, password=DEMO_PASSWORD)
-    # Verified, like the other demo accounts: its SMS code would only be in the log.
-    if not user.phone_verified:
-        user.phone_verified = True
-        user.save(update_fields=["phone_verified"])
+    # Verified, like the other demo accounts: the README's login works without an SMS code.
+    user.phone_verified = True
+    user.save(update_fields=["phone_verified"])
     unit = Unit.objects.get(code=DEMO_REPRESENTATIVE_UNIT)
     Participant.objects.get_or_create(
         user=user,
@@ -36,9 +39,13 @@ def _demo_representative_seed() -> User:
 
 @transaction.atomic
 def demo_participation_seed() -> None:
-    """The demo unit representative, then the stored statistics of the demo history."""
+    """The demo unit representative, the stored statistics of the demo history, the
+    official documents' settings."""
     _demo_representative_seed()
     participation_refresh_all()
+    contest = Contest.objects.filter(slug=THANH_HOA_SLUG).first()
+    if contest is not None:
+        OfficialReportSettings.objects.get_or_create(contest=contest)
 
 
 def demo_banner(*, site_url: str | None = None) -> str:

@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +106,7 @@ class Award(models.Model):
 
 class ParticipationStat(models.Model):
     """Stored participation figures, refreshed off the request path by
-    leaderboard.services.participation_refresh: one row per (round or whole contest) ×
+    leaderboard.statistics.participation_refresh: one row per (round or whole contest) ×
     (unit or every participant). `*_total` fields include the sub-units (each unit declares
     its own headcount, excluding sub-units; a parent's total adds its children's)."""
 
@@ -272,3 +273,118 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.participant} — {self.round.name}"
+
+
+OFFICIAL_NUMBER_PLACEHOLDERS = {"so": "", "ky_hieu": "", "nam": ""}
+
+
+def official_number_pattern_validate(pattern: str) -> None:
+    """A number pattern may use {so}, {ky_hieu} and {nam} and nothing else."""
+    try:
+        pattern.format(**OFFICIAL_NUMBER_PLACEHOLDERS)
+    except (AttributeError, KeyError, IndexError, ValueError) as error:
+        raise ValidationError(
+            _("Mẫu số hiệu chỉ được dùng {so}, {ky_hieu} và {nam} (lỗi ở: %(error)s).")
+            % {"error": error}
+        ) from error
+
+
+class OfficialReportSettings(models.Model):
+    """How a contest's official documents (layout of Nghị định 30/2020/NĐ-CP) are headed,
+    numbered, addressed and signed: the units' reports and the committee's summary. A contest
+    without a row uses the field defaults, which are the Thanh Hóa contest's. Kept out of
+    rounds.Contest so that the report's settings change without a migration of rounds."""
+
+    contest = models.OneToOneField(
+        "rounds.Contest",
+        verbose_name=_("cuộc thi"),
+        on_delete=models.CASCADE,
+        related_name="official_report_settings",
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=80,
+        default="Thanh Hóa",
+        help_text=_("Dòng địa danh, ngày tháng: “Thanh Hóa, ngày … tháng … năm …”."),
+    )
+    governing_body = models.CharField(
+        _("cơ quan chủ quản của đơn vị cấp cao nhất"),
+        max_length=200,
+        default="UBND TỈNH THANH HÓA",
+        blank=True,
+        help_text=_(
+            "In phía trên tên đơn vị khi đơn vị không có đơn vị cấp trên; đơn vị cấp dưới "
+            "in tên đơn vị cấp trên của mình."
+        ),
+    )
+    unit_number_pattern = models.CharField(
+        _("số, ký hiệu báo cáo của đơn vị"),
+        max_length=80,
+        default="{so}/BC-{ky_hieu}",
+        validators=[official_number_pattern_validate],
+        help_text=_(
+            "{so}: để trống cho văn thư ghi số; {ky_hieu}: chữ viết tắt tên đơn vị (mã đơn vị "
+            "viết hoa); {nam}: năm."
+        ),
+    )
+    unit_addressee = models.CharField(
+        _("kính gửi (báo cáo của đơn vị)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Để trống: “Ban Tổ chức” và tên cuộc thi."),
+    )
+    unit_recipients = models.TextField(
+        _("nơi nhận (báo cáo của đơn vị)"),
+        default="Như trên;\nLãnh đạo đơn vị;\nLưu: VT.",
+        help_text=_("Mỗi dòng một nơi nhận; dấu “-” đầu dòng được thêm khi in."),
+    )
+    unit_signer_title = models.TextField(
+        _("chức vụ người ký (báo cáo của đơn vị)"),
+        default="THỦ TRƯỞNG ĐƠN VỊ",
+        help_text=_("Mỗi dòng một dòng của khối chữ ký, ví dụ “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”."),
+    )
+    committee_governing_body = models.CharField(
+        _("cơ quan chủ quản của Ban Tổ chức"),
+        max_length=200,
+        default="UBND TỈNH THANH HÓA",
+        blank=True,
+    )
+    committee_name = models.CharField(
+        _("cơ quan ban hành báo cáo tổng kết"),
+        max_length=200,
+        default="BAN TỔ CHỨC CUỘC THI",
+    )
+    summary_number_pattern = models.CharField(
+        _("số, ký hiệu báo cáo tổng kết"),
+        max_length=80,
+        default="{so}/BC-BTC",
+        validators=[official_number_pattern_validate],
+        help_text=_("{so}: để trống cho văn thư ghi số; {nam}: năm."),
+    )
+    summary_recipients = models.TextField(
+        _("nơi nhận (báo cáo tổng kết)"),
+        default=(
+            "Thường trực Tỉnh ủy, HĐND tỉnh (để b/c);\nChủ tịch, các PCT UBND tỉnh (để b/c);\n"
+            "Các sở, ban, ngành, đoàn thể cấp tỉnh;\nUBND các huyện, thị xã, thành phố;\n"
+            "Thành viên Ban Tổ chức;\nLưu: VT, BTC."
+        ),
+        help_text=_("Mỗi dòng một nơi nhận; dấu “-” đầu dòng được thêm khi in."),
+    )
+    summary_signer_title = models.TextField(
+        _("chức vụ người ký (báo cáo tổng kết)"),
+        default="TM. BAN TỔ CHỨC\nTRƯỞNG BAN",
+    )
+    summary_signer_name = models.CharField(
+        _("họ tên người ký (báo cáo tổng kết)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Để trống nếu người ký ghi tay."),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mẫu báo cáo (văn bản hành chính)")
+        verbose_name_plural = _("mẫu báo cáo (văn bản hành chính)")
+
+    def __str__(self) -> str:
+        return _("Mẫu báo cáo — %(contest)s") % {"contest": self.contest}

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from participants.models import Participant
+from core.audit import audit_log_record
+from participants.models import Participant, User
 from quizzes.models import Attempt
 
 from .models import Award, RoundResult
@@ -62,3 +63,9 @@ def participant_data_export(*, participant: Participant) -> dict[str, Any]:
         "ket_qua": [{"dot_thi": r.round.name, "hang": r.rank, "diem": r.score} for r in results],
         "giai_thuong": [{"dot_thi": a.round.name, "giai": a.tier.name} for a in awards],
     }
+
+
+def participant_data_download(*, participant: Participant, actor: User) -> dict[str, Any]:
+    """The person's data as they download it, logged (who downloaded whose data)."""
+    audit_log_record(actor=actor, action="own_data_download", target=participant)
+    return participant_data_export(participant=participant)

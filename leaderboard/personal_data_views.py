@@ -13,9 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from participants.selectors import deletion_request_pending, participant_of
-from participants.services import audit_log_record
 
-from .personal_data import participant_data_export
+from .personal_data import participant_data_download, participant_data_export
 
 
 def _participant_or_home(request):
@@ -48,8 +47,7 @@ def my_data_download(request):
     participant = _participant_or_home(request)
     if participant is None:
         return redirect("/")
-    data = participant_data_export(participant=participant)
-    audit_log_record(actor=request.user, action="own_data_download", target=participant)
+    data = participant_data_download(participant=participant, actor=request.user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d")

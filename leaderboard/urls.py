@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import personal_data_views, views
+from . import personal_data_views, result_views, views
+from .reports import views as report_views
 
 app_name = "leaderboard"
 
 urlpatterns = [
     path("bao-cao/", views.report, name="report"),
-    path("bao-cao/cap-nhat/", views.report_refresh, name="report_refresh"),
     path("bao-cao/tham-gia.<str:fmt>", views.participation_export, name="participation_export"),
     path("bao-cao/don-vi/<slug:code>/", views.unit_report, name="unit_report"),
     path(
@@ -14,6 +14,12 @@ urlpatterns = [
         views.unit_people_export,
         name="unit_people_export",
     ),
+    path(
+        "bao-cao/don-vi/<slug:code>/van-ban-bao-cao.<str:fmt>",
+        report_views.unit_document,
+        name="unit_document",
+    ),
+    path("bao-cao/tong-ket.<str:fmt>", report_views.committee_summary, name="committee_summary"),
     path("bao-cao/xep-hang/<int:round_id>.<str:fmt>", views.ranking_export, name="ranking_export"),
     path("bao-cao/giai-thuong.<str:fmt>", views.winners_export, name="winners_export"),
     path("bao-cao/giai-tap-the.<str:fmt>", views.collective_export, name="collective_export"),
@@ -22,20 +28,22 @@ urlpatterns = [
     path("giai-tap-the/", views.collective, name="collective"),
     path("tuyen-truyen/<slug:code>/", views.promotion, name="promotion"),
     path("tuyen-truyen/<slug:code>/banner-<str:kind>.png", views.banner, name="banner"),
-    path("ket-qua/", views.results_index, name="results_index"),
-    path("ket-qua/dot/<int:round_id>/", views.round_results_page, name="round_results"),
+    path("ket-qua/", result_views.results_index, name="results_index"),
+    path("ket-qua/dot/<int:round_id>/", result_views.round_results_page, name="round_results"),
     path(
         "bang-xep-hang-tam-thoi/dot/<int:round_id>/",
-        views.provisional_board_page,
+        result_views.provisional_board_page,
         name="provisional_board",
     ),
     path(
         "chung-nhan/dot/<int:round_id>/<slug:kind>.pdf",
-        views.certificate_mine,
+        result_views.certificate_mine,
         name="certificate_mine",
     ),
-    path("chung-nhan/<slug:code>.pdf", views.certificate_download, name="certificate_download"),
-    path("verify/<slug:code>/", views.certificate_verify, name="certificate_verify"),
+    path(
+        "chung-nhan/<slug:code>.pdf", result_views.certificate_download, name="certificate_download"
+    ),
+    path("verify/<slug:code>/", result_views.certificate_verify, name="certificate_verify"),
     path("tai-khoan/du-lieu-cua-toi/", personal_data_views.my_data, name="my_data"),
     path(
         "tai-khoan/du-lieu-cua-toi.json",

@@ -1,6 +1,5 @@
-"""Public results and the provisional board; participation reports, exports, dashboards, the
-public board, collective ranking and the units' promotion ("Tuyên truyền") pages. Views parse
-input, check access, call selectors."""
+"""Participation reports, exports, dashboards, the public board, the collective ranking and the
+units' promotion ("Tuyên truyền") pages. Views parse input, check access, call selectors."""
 
 import hashlib
 from zoneinfo import ZoneInfo
@@ -8,86 +7,58 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from content.selectors import announcements_latest
+from core.spreadsheets import EXPORT_FORMATS, export_response
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
-    UNIT_QUERY_PARAMETER,
-    participant_of,
     unit_by_code,
     unit_descendant_ids,
     unit_link_url,
     unit_link_visits_total,
 )
-from participants.services import audit_log_record, signup_unit_remember
-from participants.spreadsheets import EXPORT_FORMATS, export_response
 from rounds.models import Contest, Round
-from rounds.selectors import (
-    contest_current,
-    contest_rounds,
-    round_countdown,
-    round_timing_label,
-)
+from rounds.selectors import contest_chosen, contest_rounds, contests_active
 
-from .models import Certificate
-from .selectors import (
+from .access import (
+    organiser_required,
+    report_forbidden,
+    report_unit_ids,
+    user_sees_personal_data,
+)
+from .exports import (
     COLLECTIVE_HEADERS,
     PARTICIPATION_HEADERS,
     RANKING_HEADERS,
     UNIT_PEOPLE_HEADERS,
     WINNERS_HEADERS,
-    certificate_by_code,
-    certificate_can_download,
-    certificate_facts,
-    certificate_pdf,
     collective_export_rows,
-    collective_ranking,
-    contest_home,
-    contest_totals,
-    dashboard_data,
     participation_export_rows,
+    round_ranking_export_open,
+    unit_people_export_open,
+    unit_people_rows,
+    winners_export_open,
+)
+from .participation import (
+    collective_ranking,
+    dashboard_data,
     participation_overall,
     participation_refreshed_at,
     participation_rows,
-    provisional_board,
-    report_unit_ids,
-    round_ranking_rows,
-    round_results,
-    round_winners,
-    rounds_published,
-    unit_people_rows,
-    user_is_organiser,
-    user_sees_personal_data,
-    winners_rows,
 )
-from .services import CertificateError, certificate_issue
-from .tasks import participation_refresh_task
 
 PAGE_PEOPLE_LIMIT = 500
 BANNER_CACHE_SECONDS = 600
 
 
-def _forbidden(request, message: str | None = None) -> HttpResponse:
-    return render(
-        request,
-        "leaderboard/forbidden.html",
-        {"message": message or _("Bạn không có quyền xem báo cáo này.")},
-        status=403,
-    )
-
-
 def _scope(request) -> tuple[Contest, Round | None]:
     """The contest (?cuoc_thi=<slug>, else the current one) and round (?dot=<number>, else
     the whole contest) a page is about."""
-    slug = request.GET.get("cuoc_thi", "")
-    contest = Contest.objects.filter(slug=slug).first() if slug else contest_current()
+    contest = contest_chosen(slug=request.GET.get("cuoc_thi", ""))
     if contest is None:
         raise Http404(_("Chưa có cuộc thi nào."))
     number = request.GET.get("dot", "")
@@ -106,6 +77,7 @@ def _scope(request) -> tuple[Contest, Round | None]:
 def _scope_context(contest: Contest, round: Round | None) -> dict:
     return {
         "contest": contest,
+        "contests": list(contests_active()),
         "round": round,
         "rounds": list(contest_rounds(contest=contest)),
         "refreshed_at": participation_refreshed_at(contest=contest),
@@ -128,7 +100,7 @@ def report(request):
     """Participation per unit: every unit for organisers, a representative's own units."""
     unit_ids = report_unit_ids(user=request.user)
     if unit_ids is not None and not unit_ids:
-        return _forbidden(request)
+        return report_forbidden(request)
     contest, round = _scope(request)
     rows = participation_rows(contest=contest, round=round, unit_ids=unit_ids)
     visits = unit_link_visits_total(unit_ids=unit_ids)
@@ -140,19 +112,10 @@ def report(request):
         "rows": rows,
         "overall": participation_overall(contest=contest, round=round) if is_organiser else None,
         "is_organiser": is_organiser,
+        # A representative's own top units get their report's buttons; organisers the summary.
+        "document_units": [] if is_organiser else [row.unit for row in rows if row.depth == 0],
     }
     return render(request, "leaderboard/report.html", context)
-
-
-@login_required
-@require_POST
-def report_refresh(request):
-    """Organisers: queue a refresh of the stored figures (the worker does the work)."""
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
-    contest, _round = _scope(request)
-    participation_refresh_task.delay(contest.pk)
-    return redirect(reverse("leaderboard:report") + f"?cuoc_thi={contest.slug}")
 
 
 def _unit_access(request, code: str):
@@ -171,7 +134,7 @@ def unit_report(request, code: str):
     """A unit and its sub-units: figures, and the people who took part."""
     unit, allowed = _unit_access(request, code)
     if not allowed:
-        return _forbidden(request)
+        return report_forbidden(request)
     contest, round = _scope(request)
     subtree = unit_descendant_ids(unit_ids=[unit.pk])
     full = user_sees_personal_data(user=request.user)
@@ -190,6 +153,7 @@ def unit_report(request, code: str):
         "people_limit": PAGE_PEOPLE_LIMIT,
         "people_headers": UNIT_PEOPLE_HEADERS,
         "full_personal_data": full,
+        "document_units": [unit],
     }
     return render(request, "leaderboard/unit_report.html", context)
 
@@ -199,7 +163,7 @@ def unit_report(request, code: str):
 def participation_export(request, fmt: str):
     unit_ids = report_unit_ids(user=request.user)
     if unit_ids is not None and not unit_ids:
-        return _forbidden(request)
+        return report_forbidden(request)
     contest, round = _scope(request)
     rows = participation_rows(contest=contest, round=round, unit_ids=unit_ids)
     return export_response(
@@ -218,84 +182,64 @@ def unit_people_export(request, code: str, fmt: str):
     """Personal data: logged with who, what and how much was visible."""
     unit, allowed = _unit_access(request, code)
     if not allowed:
-        return _forbidden(request)
+        return report_forbidden(request)
     fmt = _export_format(fmt)
     contest, round = _scope(request)
-    full = user_sees_personal_data(user=request.user)
-    # ?tat_ca=1: everyone registered in the unit, not only those who took part.
-    took_part_only = not request.GET.get("tat_ca")
-    audit_log_record(
-        actor=request.user,
-        action="export_unit_people",
-        target=unit,
-        contest=contest.slug,
-        round=round.number if round else None,
-        format=fmt,
-        full_personal_data=full,
-        took_part_only=took_part_only,
-    )
     return export_response(
         export_format=fmt,
         filename=_scope_filename(f"nguoi-du-thi-{unit.code}", contest, round),
         title=_("Người dự thi"),
         headers=UNIT_PEOPLE_HEADERS,
-        rows=unit_people_rows(
-            unit_ids=unit_descendant_ids(unit_ids=[unit.pk]),
+        rows=unit_people_export_open(
+            actor=request.user,
+            unit=unit,
             contest=contest,
             round=round,
-            full_personal_data=full,
-            took_part_only=took_part_only,
+            export_format=fmt,
+            full_personal_data=user_sees_personal_data(user=request.user),
+            # ?tat_ca=1: everyone registered in the unit, not only those who took part.
+            took_part_only=not request.GET.get("tat_ca"),
         ),
         widths=[6, 30, 16, 16, 40, 18, 10, 10, 18],
     )
 
 
-@login_required
+@organiser_required
 @require_GET
 def ranking_export(request, round_id: int, fmt: str):
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
     fmt = _export_format(fmt)
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    full = user_sees_personal_data(user=request.user)
-    audit_log_record(
-        actor=request.user,
-        action="export_round_ranking",
-        target=round,
-        format=fmt,
-        full_personal_data=full,
-    )
     return export_response(
         export_format=fmt,
         filename=_scope_filename("xep-hang", round.contest, round),
         title=_("Xếp hạng"),
         headers=RANKING_HEADERS,
-        rows=round_ranking_rows(round=round, full_personal_data=full),
+        rows=round_ranking_export_open(
+            actor=request.user,
+            round=round,
+            export_format=fmt,
+            full_personal_data=user_sees_personal_data(user=request.user),
+        ),
         widths=[8, 30, 16, 40, 8, 12, 14, 14, 18, 10],
     )
 
 
-@login_required
+@organiser_required
 @require_GET
 def winners_export(request, fmt: str):
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
     fmt = _export_format(fmt)
     contest, _round = _scope(request)
-    full = user_sees_personal_data(user=request.user)
-    audit_log_record(
-        actor=request.user,
-        action="export_winners",
-        target=contest,
-        format=fmt,
-        full_personal_data=full,
-    )
     return export_response(
         export_format=fmt,
         filename=f"giai-thuong-{contest.slug}",
         title=_("Giải thưởng"),
         headers=WINNERS_HEADERS,
-        rows=winners_rows(contest=contest, full_personal_data=full),
+        rows=winners_export_open(
+            actor=request.user,
+            contest=contest,
+            export_format=fmt,
+            full_personal_data=user_sees_personal_data(user=request.user),
+        ),
         widths=[10, 20, 8, 30, 16, 40, 8, 14, 14, 14],
     )
 
@@ -312,11 +256,9 @@ def collective(request):
     return render(request, "leaderboard/collective.html", context)
 
 
-@login_required
+@organiser_required
 @require_GET
 def collective_export(request, fmt: str):
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
     contest, round = _scope(request)
     return export_response(
         export_format=_export_format(fmt),
@@ -328,12 +270,10 @@ def collective_export(request, fmt: str):
     )
 
 
-@login_required
+@organiser_required
 @require_GET
 def dashboard(request):
     """Organisers: activity per day and hour, unit rates against the target, scores."""
-    if not user_is_organiser(user=request.user):
-        return _forbidden(request)
     contest, _round = _scope(request)
     data = dashboard_data(contest=contest)
     context = {
@@ -429,148 +369,3 @@ def banner(request, code: str, kind: str):
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="banner-{kind}-{unit.code}.png"'
     return response
-
-
-RESULTS_PER_PAGE = 50
-
-
-def results_index(request):
-    return render(request, "leaderboard/results_index.html", {"rounds": rounds_published()})
-
-
-def round_results_page(request, round_id: int):
-    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    if round.state != Round.State.PUBLISHED or round.is_practice:
-        # Before publication nothing of the ranking is public.
-        return render(request, "leaderboard/not_published.html", {"round": round}, status=404)
-    page = Paginator(round_results(round=round), RESULTS_PER_PAGE).get_page(
-        request.GET.get("trang")
-    )
-    return render(
-        request,
-        "leaderboard/round_results.html",
-        {"round": round, "winners": round_winners(round=round), "page": page},
-    )
-
-
-def provisional_board_page(request, round_id: int):
-    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    is_open = not round.is_practice and round.is_open_at(timezone.now())
-    board = provisional_board(round_id=round.pk) if is_open else None
-    return render(
-        request,
-        "leaderboard/provisional_board.html",
-        {"round": round, "is_open": is_open, "board": board},
-        status=200 if is_open else 404,
-    )
-
-
-# --- Certificates ---------------------------------------------------------------------------
-
-CERTIFICATE_KINDS = {"tham-gia": Certificate.Kind.PARTICIPATION, "dat-giai": Certificate.Kind.PRIZE}
-
-
-def _certificate_response(facts, *, download: bool) -> HttpResponse:
-    response = HttpResponse(certificate_pdf(facts=facts), content_type="application/pdf")
-    disposition = "attachment" if download else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="chung-nhan-{facts.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _certificate_refused(request, message: str) -> HttpResponse:
-    return render(
-        request, "leaderboard/certificate_not_found.html", {"message": message}, status=404
-    )
-
-
-@login_required
-@require_GET
-def certificate_mine(request, round_id: int, kind: str):
-    """The signed-in person's own certificate of a round (issued on the first download)."""
-    participant = participant_of(user=request.user)
-    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    if participant is None or kind not in CERTIFICATE_KINDS:
-        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
-    try:
-        certificate = certificate_issue(
-            participant=participant, round=round, kind=CERTIFICATE_KINDS[kind]
-        )
-    except CertificateError as error:
-        return _certificate_refused(request, str(error))
-    facts = certificate_facts(certificate=certificate)
-    if facts is None:
-        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
-    return _certificate_response(facts, download=bool(request.GET.get("tai-ve")))
-
-
-@login_required
-@require_GET
-def certificate_download(request, code: str):
-    """A certificate by its code: for its owner or an organiser; anyone else gets a 404, as
-    for a code that does not exist (nothing tells them it does)."""
-    certificate = certificate_by_code(code=code)
-    if certificate is None or not certificate_can_download(
-        user=request.user, certificate=certificate
-    ):
-        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
-    facts = certificate_facts(certificate=certificate)
-    if facts is None:
-        return _certificate_refused(request, _("Không tìm thấy chứng nhận."))
-    return _certificate_response(facts, download=True)
-
-
-@require_GET
-def certificate_verify(request, code: str):
-    """Public: whether a certificate is genuine (masked name, unit, round, prize)."""
-    certificate = certificate_by_code(code=code)
-    facts = certificate_facts(certificate=certificate) if certificate else None
-    if facts is None:
-        return render(request, "leaderboard/certificate_verify.html", {"code": code}, status=404)
-    return render(
-        request,
-        "leaderboard/certificate_verify.html",
-        {"code": code, "certificate": certificate, "facts": facts},
-    )
-
-
-# --- The home page (`rounds:home`) -----------------------------------------------------------
-
-
-def home(request):
-    """The contest, its schedule with countdowns, the latest announcements, the live totals
-    (computed on first need, then cached) and the practice round. Three queries for a
-    visitor, four when the totals are recomputed (at most once a minute)."""
-    code = request.GET.get(UNIT_QUERY_PARAMETER)
-    if code:
-        signup_unit_remember(session=request.session, code=code)
-    now = timezone.now()
-    contest = contest_home(now=now)
-    rounds = []
-    open_round = None
-    if contest is not None:
-        for round in contest_rounds(contest=contest):
-            phase = round.phase_at(now)
-            if phase == round.State.OPEN and open_round is None:
-                open_round = round
-            rounds.append(
-                {
-                    "round": round,
-                    "phase": phase,
-                    "phase_label": round.get_phase_display(),
-                    "timing": round_timing_label(round=round, now=now),
-                    "countdown": round_countdown(round=round, now=now),
-                }
-            )
-    return render(
-        request,
-        "rounds/home.html",
-        {
-            "contest": contest,
-            "rounds": rounds,
-            "open_round": open_round,
-            "time_limit_minutes": contest.time_limit_seconds // 60 if contest else None,
-            "announcements": announcements_latest(contest=contest) if contest else [],
-            "totals": contest_totals(contest_id=contest.pk, now=now) if contest else None,
-        },
-    )

@@ -9,9 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import EXPORT_FORMATS, export_response
+
 from .adapters import VietnamesePhoneField
 from .models import (
-    AuditLogEntry,
+    PERSONAL_DATA_PERMISSION,
     DataDeletionRequest,
     Participant,
     Unit,
@@ -21,10 +23,7 @@ from .models import (
 )
 from .phones import mask_cccd, national_format
 from .selectors import units_export_rows
-from .services import UNIT_COLUMNS, UnitImportError, audit_log_record, units_import
-from .spreadsheets import EXPORT_FORMATS, export_response
-
-PERSONAL_DATA_PERMISSION = "participants.view_personal_data"
+from .services import UNIT_COLUMNS, UnitImportError, personal_data_view_record, units_import
 
 
 def can_view_personal_data(request) -> bool:
@@ -53,7 +52,7 @@ class PersonalDataAdminMixin:
         if request.method == "GET" and can_view_personal_data(request):
             obj = self.get_object(request, object_id)
             if obj is not None:
-                audit_log_record(actor=request.user, action="personal_data_view", target=obj)
+                personal_data_view_record(actor=request.user, target=obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -227,8 +226,10 @@ class UnitAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(Participant)
 class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Base of the participant admin, registered by operations.admin (which adds the
+    disqualification decided against a contest)."""
+
     personal_fields = ("cccd", "date_of_birth")
     list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
@@ -274,25 +275,6 @@ class UnitRepresentativeAdmin(admin.ModelAdmin):
     search_fields = ["user__phone", "unit__name", "unit__code"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
-
-
-@admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_id", "actor__phone"]
-    list_select_related = ["actor"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "actor", "action", "target_type", "target_id", "details"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(UnitLinkVisit)

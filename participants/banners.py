@@ -6,7 +6,9 @@ from io import BytesIO
 
 from PIL import Image, ImageDraw
 
-from .qrcodes import font_load, qr_image
+from core.fonts import font_load
+
+from .qrcodes import qr_image
 
 BANNER_SIZES = {"wide": (1200, 300), "square": (1080, 1080)}
 BACKGROUND_TOP = (11, 87, 164)

@@ -158,7 +158,9 @@ class SignupProfileForm(ProfileFieldsMixin):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rules_url: str = "", **kwargs):
+        """`rules_url`: the contest rules page, which another app serves; the site's URL
+        configuration passes it in (participants names no page above it)."""
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
             _(
@@ -166,7 +168,7 @@ class SignupProfileForm(ProfileFieldsMixin):
                 '<a href="{}" target="_blank">Thông báo xử lý dữ liệu cá nhân</a> '
                 "(phiên bản {})."
             ),
-            reverse("content:rules"),
+            rules_url or "/",
             reverse("participants:privacy_notice"),
             settings.PRIVACY_NOTICE_VERSION,
         )

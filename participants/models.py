@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .phones import mask_cccd, mask_phone, national_format, normalize_phone
 
+# Full phone numbers, CCCD and dates of birth: granted explicitly (DESIGN §2, privacy).
+PERSONAL_DATA_CODENAME = "view_personal_data"
+PERSONAL_DATA_PERMISSION = f"participants.{PERSONAL_DATA_CODENAME}"
+
 
 class PhoneUserManager(UserManager):
     use_in_migrations = True
@@ -190,7 +194,7 @@ class Participant(models.Model):
         verbose_name = _("người dự thi")
         verbose_name_plural = _("người dự thi")
         permissions = [
-            ("view_personal_data", _("Xem đầy đủ số điện thoại, CCCD, ngày sinh")),
+            (PERSONAL_DATA_CODENAME, _("Xem đầy đủ số điện thoại, CCCD, ngày sinh")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -276,32 +280,6 @@ class UnitRepresentative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.unit}"
-
-
-class AuditLogEntry(models.Model):
-    """Who did what, when: organiser actions and exports of personal data."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("hành động"), max_length=80, db_index=True)
-    target_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True)
-    target_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
-    details = models.JSONField(_("chi tiết"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("nhật ký thao tác")
-        verbose_name_plural = _("nhật ký thao tác")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor} {self.action}"
 
 
 class UnitLinkVisit(models.Model):

@@ -1,33 +1,19 @@
 """QR codes (qrcode + Pillow) for the contest and for each unit's link, as a print-quality PNG
 or an SVG, with a caption (the unit's name) under the code in a font that covers Vietnamese."""
 
-import functools
 import textwrap
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 import qrcode
-from django.contrib.staticfiles import finders
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-FONT_REGULAR = "fonts/DejaVuSans.ttf"
-FONT_BOLD = "fonts/DejaVuSans-Bold.ttf"
+from core.fonts import font_load
+
 # 300 dpi, about 8 cm wide: sharp on a printed poster, and phones read it from afar.
 PRINT_DPI = 300
 PRINT_WIDTH_PX = 960
 QUIET_ZONE_MODULES = 4
-
-
-@functools.cache
-def font_path(name: str = FONT_REGULAR) -> str:
-    path = finders.find(name)
-    if not path:
-        raise FileNotFoundError(name)
-    return path
-
-
-def font_load(*, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(font_path(FONT_BOLD if bold else FONT_REGULAR), size)
 
 
 def qr_matrix(*, url: str) -> list[list[bool]]:

@@ -11,14 +11,23 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditLogEntry, DataDeletionRequest, Participant, Unit, UnitLinkVisit, User
+from core.audit import audit_log_record
+from core.locks import advisory_lock_take
+from core.spreadsheets import SpreadsheetError, spreadsheet_rows_read
+
+from .models import (
+    PERSONAL_DATA_CODENAME,
+    DataDeletionRequest,
+    Participant,
+    Unit,
+    UnitLinkVisit,
+    User,
+)
 from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
-from .spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
-ORGANISER_APPS = ("participants", "rounds", "quizzes", "content", "leaderboard", "account")
-PERSONAL_DATA_PERMISSION = "view_personal_data"
+ORGANISER_APPS = ("core", "participants", "rounds", "quizzes", "content", "leaderboard", "account")
 
 
 def organiser_groups_sync() -> None:
@@ -26,24 +35,17 @@ def organiser_groups_sync() -> None:
     except full personal data, which has a group of its own (DESIGN §2, privacy)."""
     organisers, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
     permissions = Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(
-        codename=PERSONAL_DATA_PERMISSION
+        codename=PERSONAL_DATA_CODENAME
     )
     organisers.permissions.set(permissions)
     personal, _ = Group.objects.get_or_create(name=PERSONAL_DATA_GROUP)
-    personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_PERMISSION))
+    personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_CODENAME))
 
 
-def audit_log_record(
-    *, actor: User | None, action: str, target: models.Model | None = None, **details: Any
-) -> AuditLogEntry:
-    """Record an organiser action or an export of personal data."""
-    return AuditLogEntry.objects.create(
-        actor=actor if actor and actor.is_authenticated else None,
-        action=action,
-        target_type=target._meta.label if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        details=details,
-    )
+def personal_data_view_record(*, actor: User, target: models.Model) -> None:
+    """An organiser opened a record with its full personal data: logged (Nghị định
+    13/2023/NĐ-CP asks who saw what, when)."""
+    audit_log_record(actor=actor, action="personal_data_view", target=target)
 
 
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:
@@ -253,14 +255,6 @@ def _unit_tree_check(*, rows: list[UnitImportRow], existing: dict[str, str | Non
             seen.append(current)
             current = parents.get(current)
     return errors
-
-
-def advisory_lock_take(*, key: int) -> None:
-    """A PostgreSQL transaction-level advisory lock (SQLite, used only for a no-server
-    development run, serialises writers by itself)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def units_import(*, content: bytes, filename: str, actor: User | None) -> UnitImportResult:

@@ -40,7 +40,7 @@ def unit_link(request, code: str):
     unit_link_visit_record(unit=unit)
     if request.session.get(SIGNUP_UNIT_SESSION_KEY) != unit.code:
         request.session[SIGNUP_UNIT_SESSION_KEY] = unit.code  # written only when it changes
-    return redirect("rounds:home")
+    return redirect("/")
 
 
 def _qr_response(request, *, url: str, caption: str, fmt: str, filename: str) -> HttpResponse:
@@ -81,7 +81,11 @@ def unit_qr(request, code: str, fmt: str):
 
 
 class ContestSignupView(SignupView):
-    """allauth's sign-up, with the unit pre-selected from ?don_vi=<code> or the session."""
+    """allauth's sign-up, with the unit pre-selected from ?don_vi=<code> or the session.
+    `rules_url` (the rules page the consent links to) is given by the site's URL
+    configuration."""
+
+    rules_url = ""
 
     def dispatch(self, request, *args, **kwargs):
         code = request.GET.get(UNIT_QUERY_PARAMETER)
@@ -95,15 +99,15 @@ class ContestSignupView(SignupView):
         response.status_code = 400
         return response
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rules_url": str(self.rules_url)}
+
     def get_initial(self):
         initial = super().get_initial()
         unit = unit_by_code(code=self.request.session.get(SIGNUP_UNIT_SESSION_KEY, ""))
         if unit is not None:
             initial["unit"] = unit.pk
         return initial
-
-
-signup = ContestSignupView.as_view()
 
 
 @login_required
@@ -174,7 +178,7 @@ def deletion_request(request):
                 "kết thúc."
             ),
         )
-        return redirect("leaderboard:my_data")
+        return redirect("participants:deletion_request")
     return render(
         request,
         "participants/deletion_request.html",

@@ -1,10 +1,11 @@
-import secrets
+"""The question bank's admin (topics, questions with import, export, safe deletion and
+re-scoring; attempts with their review flags). QuestionAdmin is registered by operations.admin;
+the round admin's part is quizzes.round_admin."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,49 +14,33 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rounds.admin import RoundAdmin
-from rounds.models import Round
+from core.spreadsheets import workbook_response
 
+from .anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from .bank import (
     MAX_FILE_BYTES,
     ImportFileError,
-    draw_rules_current_validate,
-    draw_rules_validate,
+    ImportPreview,
     import_bank_check,
-    question_bank_check,
+    import_preview_keep,
+    import_preview_take,
+    question_file_read,
+    question_import,
+    question_rows_import,
+)
+from .bank_changes import (
+    RescoreResult,
     question_delete,
     question_edit_record,
-    question_export,
-    question_file_read,
     question_rescore,
-    question_rows_import,
-    question_stats_export,
     questions_deactivate,
-    sheet_rows_dump,
-    sheet_rows_load,
 )
-from .models import Attempt, AttemptAnswer, Choice, DrawRule, Question, Topic
+from .bank_export import question_export
+from .bank_selectors import question_correct_ids, question_is_used, question_rescore_preview
+from .models import Attempt, AttemptAnswer, Choice, Question, Topic
 from .questions import validate_choices
-from .selectors import (
-    STATS_ORDERS,
-    attempts_from_crowded_ips,
-    attempts_implausibly_fast,
-    question_contents,
-    question_correct_ids,
-    question_is_used,
-    question_rescore_preview,
-    round_question_stats,
-)
-from .services import AttemptError, attempts_session_unbind, question_pool_draw
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_SESSION_PREFIX = "question-import:"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from .selectors import question_contents
+from .services import attempts_session_unbind
 
 
 class QuestionImportForm(forms.Form):
@@ -114,8 +99,10 @@ class ChoiceInline(admin.TabularInline):
     fields = ["sort_order", "text", "is_correct"]
 
 
-@admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    """The question bank's admin, registered by operations.admin (a re-score re-ranks rounds,
+    which only the orchestration layer queues)."""
+
     actions = ["export_selected", "deactivate_selected", "delete_unused_selected"]
     list_display = ["short_text", "topic", "difficulty", "kind", "is_active", "is_practice"]
     list_filter = ["topic", "difficulty", "kind", "is_active", "is_practice"]
@@ -216,8 +203,9 @@ class QuestionAdmin(admin.ModelAdmin):
         if not form.is_valid():
             return self._import_page(request, form=form, status=400)
         upload = form.cleaned_data["file"]
+        content = upload.read()
         try:
-            rows = question_file_read(name=upload.name, content=upload.read())
+            rows = question_file_read(name=upload.name, content=content)
         except ImportFileError as error:
             return self._import_page(
                 request,
@@ -232,12 +220,12 @@ class QuestionAdmin(admin.ModelAdmin):
             return self._import_page(
                 request, form=form, report=report, status=400, bank_check=checked
             )
-        token = secrets.token_urlsafe(16)
-        request.session[IMPORT_SESSION_PREFIX + token] = {
-            "name": upload.name,
-            "is_practice": form.cleaned_data["is_practice"],
-            "rows": sheet_rows_dump(rows),
-        }
+        token = import_preview_keep(
+            user_id=request.user.pk,
+            preview=ImportPreview(
+                name=upload.name, content=content, is_practice=form.cleaned_data["is_practice"]
+            ),
+        )
         return self._import_page(request, form=form, report=report, token=token, bank_check=checked)
 
     def import_confirm_view(self, request):
@@ -245,19 +233,18 @@ class QuestionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return redirect("admin:quizzes_question_import")
-        stored = request.session.get(IMPORT_SESSION_PREFIX + request.POST.get("token", ""))
-        if stored is None:
+        preview = import_preview_take(user_id=request.user.pk, token=request.POST.get("token", ""))
+        if preview is None:
             messages.error(
                 request, gettext("Bản xem trước đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại.")
             )
             return redirect("admin:quizzes_question_import")
-        report = question_rows_import(
-            rows=sheet_rows_load(stored["rows"]),
-            is_practice=stored["is_practice"],
+        report = question_import(
+            name=preview.name,
+            content=preview.content,
+            is_practice=preview.is_practice,
             actor=request.user,
-            source_name=stored["name"],
         )
-        del request.session[IMPORT_SESSION_PREFIX + request.POST["token"]]
         if not report.ok:
             return self._import_page(request, form=QuestionImportForm(), report=report, status=409)
         messages.success(
@@ -268,13 +255,16 @@ class QuestionAdmin(admin.ModelAdmin):
     def template_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return _xlsx_response(
-            question_export(questions=Question.objects.none()), "mau-nhap-cau-hoi.xlsx"
+        return workbook_response(
+            content=question_export(questions=Question.objects.none()),
+            filename="mau-nhap-cau-hoi.xlsx",
         )
 
     def _export_response(self, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return _xlsx_response(question_export(questions=queryset), f"cau-hoi-{stamp}.xlsx")
+        return workbook_response(
+            content=question_export(questions=queryset), filename=f"cau-hoi-{stamp}.xlsx"
+        )
 
     def export_view(self, request):
         """The questions the changelist shows with its current filters and search."""
@@ -366,12 +356,17 @@ class QuestionAdmin(admin.ModelAdmin):
                 ),
             )
 
+    def question_rescore(self, request, question: Question) -> RescoreResult:
+        """Re-mark the question's answers by its current key; returns the ranked rounds to
+        re-rank (operations.admin queues them)."""
+        return question_rescore(question_id=question.pk, actor=request.user)
+
     def rescore_view(self, request, object_id):
         question = get_object_or_404(Question, pk=object_id)
         if not self.has_change_permission(request, question):
             raise PermissionDenied
         if request.method == "POST":
-            result = question_rescore(question_id=question.pk, actor=request.user)
+            result = self.question_rescore(request, question)
             messages.success(
                 request,
                 gettext(
@@ -474,136 +469,3 @@ class AttemptAdmin(admin.ModelAdmin):
         self.message_user(
             request, gettext("Đã mở khóa %(count)d lượt thi đang làm.") % {"count": count}
         )
-
-
-class DrawRuleFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        rules = [
-            (
-                form.cleaned_data["topic"],
-                form.cleaned_data["difficulty"],
-                form.cleaned_data["count"],
-            )
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        round = self.instance
-        if getattr(round, "contest_id", None) is None:
-            return  # the round form itself is invalid; its errors are shown
-        try:
-            draw_rules_validate(round=round, rules=rules)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
-
-
-class DrawRuleInline(admin.TabularInline):
-    model = DrawRule
-    formset = DrawRuleFormSet
-    extra = 0
-    fields = ["topic", "difficulty", "count"]
-
-
-admin.site.unregister(Round)
-
-
-@admin.register(Round)
-class RoundWithDrawRulesAdmin(RoundAdmin):
-    inlines = [*RoundAdmin.inlines, DrawRuleInline]
-    actions = ["preview_draw", "show_question_stats"]
-    readonly_fields = [*RoundAdmin.readonly_fields, "question_tools"]
-    fields = [*RoundAdmin.fields, "question_tools"]
-
-    @admin.display(description=_("Câu hỏi"))
-    def question_tools(self, round: Round) -> str:
-        if round.pk is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:quizzes_round_question_stats", args=[round.pk]),
-            gettext("Thống kê câu hỏi của đợt"),
-        )
-
-    def get_urls(self):
-        own = [
-            path(
-                "<int:object_id>/question-stats/",
-                self.admin_site.admin_view(self.question_stats_view),
-                name="quizzes_round_question_stats",
-            )
-        ]
-        return own + super().get_urls()
-
-    @admin.action(description=_("Xem thử một lần rút câu hỏi"), permissions=["view"])
-    def preview_draw(self, request, queryset):
-        if queryset.count() != 1:
-            messages.error(request, gettext("Hãy chọn đúng một đợt thi để xem thử."))
-            return None
-        round = queryset.select_related("contest").get()
-        try:
-            draw_rules_current_validate(round=round)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return None
-        try:
-            ids = question_pool_draw(round=round, count=round.contest.questions_per_attempt)
-        except AttemptError as error:
-            messages.error(request, error.message)
-            return None
-        questions = {
-            q.pk: q
-            for q in Question.objects.filter(pk__in=ids)
-            .select_related("topic")
-            .prefetch_related("choices")
-        }
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Xem thử một lần rút câu hỏi — %(round)s") % {"round": round},
-            "round": round,
-            "questions": [questions[pk] for pk in ids],
-        }
-        return TemplateResponse(request, "admin/quizzes/round_draw_preview.html", context)
-
-    @admin.action(description=_("Thống kê câu hỏi của đợt thi"), permissions=["view"])
-    def show_question_stats(self, request, queryset):
-        if queryset.count() != 1:
-            messages.error(request, gettext("Hãy chọn đúng một đợt thi."))
-            return None
-        return redirect("admin:quizzes_round_question_stats", queryset.get().pk)
-
-    def question_stats_view(self, request, object_id):
-        round = get_object_or_404(Round.objects.select_related("contest"), pk=object_id)
-        if not self.has_view_permission(request, round):
-            raise PermissionDenied
-        order = request.GET.get("o", "")
-        if order.lstrip("-") not in STATS_ORDERS:
-            order = ""
-        closed = round.phase not in (Round.State.SCHEDULED, Round.State.OPEN)
-        if closed and request.GET.get("format") == "xlsx":
-            return _xlsx_response(
-                question_stats_export(round_id=round.pk, order=order),
-                f"thong-ke-cau-hoi-dot-{round.number}.xlsx",
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Thống kê câu hỏi — %(round)s") % {"round": round},
-            "round": round,
-            "closed": closed,
-            "order": order,
-            "stats": round_question_stats(round_id=round.pk, order=order) if closed else [],
-            # The bank the round draws from, checked for answer cues and near-duplicates.
-            "bank_check": question_bank_check(is_practice=round.is_practice),
-            "columns": [
-                ("id", gettext("Mã")),
-                ("topic", gettext("Chủ đề")),
-                ("drawn", gettext("Số lần rút")),
-                ("correct", gettext("Đúng (%)")),
-                ("discrimination", gettext("Độ phân biệt")),
-            ],
-        }
-        return TemplateResponse(request, "admin/quizzes/round_question_stats.html", context)

@@ -1,44 +1,39 @@
-"""The question bank as organisers handle it: spreadsheet import and export, draw rules a round's
-pool can satisfy, safe editing (deactivate instead of delete, re-score after a key change) and the
-statistics workbook of a round.
+"""Importing questions into the bank from a spreadsheet (.xlsx or .csv, the template's columns
+or their usual aliases), with a dry run that reports every row's problems.
 
 Import reads the whole file, checks every row against the bank and the other rows, and writes
 nothing when one row is wrong. Imports run one at a time (a PostgreSQL advisory lock on
 PostgreSQL), so two organisers loading the same file cannot both pass the duplicate check.
+Exports are quizzes.bank_export; changes to questions in use, quizzes.bank_changes.
+
+Why our own and not django-import-export or tablib (evaluated for issue 19): the reading is
+core.spreadsheets (openpyxl, with the zip-bomb, formula and UTF-8 checks every import shares);
+what is left here are the bank's rules, which django-import-export would take as Resource
+hooks: a topic found by name or slug, options in columns A–F with the key as letters, single
+or multiple choice, duplicates against the bank and within the file, one import at a time.
+Its dry run keeps the upload in a temporary storage that defaults to the web container's local
+disk (wrong with two web containers); ours keeps it in the shared cache for the account that
+uploaded it (import_preview_keep). None of this is on a participant's path.
 """
 
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from celery import current_app
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    OuterRef,
-    ProtectedError,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from rapidfuzz import fuzz, process
 
+from core.audit import audit_log_record
+from core.locks import advisory_lock_take
+from core.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
 from participants.models import User
-from participants.services import audit_log_record
-from participants.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
-from rounds.models import Round
 
-from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question, Topic
+from .bank_selectors import bank_questions_for_check
+from .models import Choice, Difficulty, Question, Topic
 from .questions import (
     MAX_CHOICES,
     CheckedQuestion,
@@ -46,21 +41,12 @@ from .questions import (
     question_length_problems,
     validate_choices,
 )
-from .selectors import (
-    answers_to_remark,
-    bank_questions_for_check,
-    question_contents_forget,
-    question_correct_ids,
-    question_pool_counts,
-    round_question_stats,
-)
 
 LETTERS = "ABCDEF"[:MAX_CHOICES]
 SHEET_NAME = "Câu hỏi"
 MAX_FILE_BYTES = MAX_IMPORT_BYTES
 MAX_ROWS = 5000
 IMPORT_LOCK_ID = 0x51_42_41_4E_4B  # "QBANK": one import at a time
-ROUND_RANK_TASK = "rounds.round_rank"
 
 # (key, Vietnamese header of the template, other headers accepted on import)
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -113,15 +99,6 @@ class ImportFileError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = list(errors)
-
-
-class BankError(Exception):
-    """An organiser's request on the bank that is refused, with a Vietnamese message."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -379,12 +356,6 @@ def question_rows_check(*, rows: Sequence[SheetRow]) -> ImportReport:
     return report
 
 
-def _import_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
-
-
 def question_rows_import(
     *,
     rows: Sequence[SheetRow],
@@ -395,7 +366,7 @@ def question_rows_import(
 ) -> ImportReport:
     """Check all rows; when every row is right and this is not a dry run, create them all."""
     with transaction.atomic():
-        _import_lock()
+        advisory_lock_take(key=IMPORT_LOCK_ID)
         report = question_rows_check(rows=rows)
         if dry_run or not report.ok:
             return report
@@ -449,305 +420,43 @@ def question_import(
     )
 
 
-def sheet_rows_dump(rows: Sequence[SheetRow]) -> list[dict]:
-    """Rows as plain data, to keep an upload in the session between preview and confirm."""
-    return [asdict(row) for row in rows]
+# --- between the dry run and the organiser's confirmation ------------------------------------
 
-
-def sheet_rows_load(data: Iterable[dict]) -> list[SheetRow]:
-    return [SheetRow(number=int(item["number"]), cells=dict(item["cells"])) for item in data]
-
-
-# --- exporting -------------------------------------------------------------------------------
-
-
-def _text_cell(sheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
-
-
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def question_export(*, questions: QuerySet[Question]) -> bytes:
-    """The questions as an .xlsx in the import template's layout (an empty queryset gives the
-    template itself): export → import gives back the same questions."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
-    headers = [label for _key, label, _aliases in COLUMNS]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = {"topic": 30, "difficulty": 12, "kind": 14, "text": 60, "correct": 12}
-    for column, (key, _label, _aliases) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(key, 28)
-    keys = [key for key, _label, _aliases in COLUMNS]
-    difficulty_column = get_column_letter(keys.index("difficulty") + 1)
-    kind_column = get_column_letter(keys.index("kind") + 1)
-    difficulties = DataValidation(type="list", formula1='"Dễ,Trung bình,Khó"', allow_blank=True)
-    kinds = DataValidation(type="list", formula1='"một đáp án,nhiều đáp án"', allow_blank=True)
-    sheet.add_data_validation(difficulties)
-    sheet.add_data_validation(kinds)
-    difficulties.add(f"{difficulty_column}2:{difficulty_column}{MAX_ROWS + 1}")
-    kinds.add(f"{kind_column}2:{kind_column}{MAX_ROWS + 1}")
-
-    row_number = 1
-    for question in (
-        questions.select_related("topic")
-        .prefetch_related("choices")
-        .order_by("topic__sort_order", "topic__name", "difficulty", "id")
-    ):
-        choices = list(question.choices.all())[:MAX_CHOICES]
-        values = {
-            "topic": question.topic.name,
-            "difficulty": DIFFICULTY_LABELS[Difficulty(question.difficulty)],
-            "kind": KIND_LABELS[Question.Kind(question.kind)],
-            "text": question.text,
-            "correct": ", ".join(
-                LETTERS[index] for index, choice in enumerate(choices) if choice.is_correct
-            ),
-            "explanation": question.explanation,
-            "source": question.source_reference,
-        }
-        values.update({LETTERS[index]: choice.text for index, choice in enumerate(choices)})
-        row_number += 1
-        for column, key in enumerate(keys, start=1):
-            _text_cell(sheet, row_number, column, values.get(key) or None)
-
-    guide = workbook.create_sheet("Hướng dẫn")
-    for line in (
-        _("Mỗi dòng của trang “Câu hỏi” là một câu hỏi; giữ nguyên dòng tiêu đề."),
-        _("Chủ đề: tên hoặc mã chủ đề đã có trong ngân hàng câu hỏi."),
-        _("Độ khó: Dễ, Trung bình hoặc Khó (hoặc easy/medium/hard, 1/2/3)."),
-        _("Loại câu hỏi: “một đáp án” hoặc “nhiều đáp án” (bỏ trống là một đáp án)."),
-        _("Phương án A–F: ít nhất hai phương án."),
-        _("Đáp án đúng: chữ cái của phương án đúng, ví dụ “B” hoặc “A, C”."),
-        _("Không dùng công thức; tệp có lỗi ở bất kỳ dòng nào sẽ không được nhập."),
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 100
-    return _workbook_bytes(workbook)
-
-
-# --- draw rules ------------------------------------------------------------------------------
-
-
-def draw_rules_validate(*, round: Round, rules: Sequence[tuple[Topic, int, int]]) -> None:
-    """Refuse draw rules (topic, difficulty, count) the round's active pool cannot satisfy,
-    or that do not add up to the contest's questions per attempt."""
-    if not rules:
-        return
-    available = question_pool_counts(is_practice=round.is_practice)
-    pool_name = _("thi thử") if round.is_practice else _("thi chính thức")
-    messages = []
-    for topic, difficulty, count in rules:
-        have = available.get((topic.pk, int(difficulty)), 0)
-        if have < count:
-            messages.append(
-                _(
-                    "Quy tắc “%(topic)s · %(difficulty)s” cần %(count)d câu nhưng ngân hàng "
-                    "%(pool)s chỉ có %(have)d câu đang sử dụng."
-                )
-                % {
-                    "topic": topic.name,
-                    "difficulty": Difficulty(int(difficulty)).label,
-                    "count": count,
-                    "pool": pool_name,
-                    "have": have,
-                }
-            )
-    total = sum(count for _topic, _difficulty, count in rules)
-    expected = round.contest.questions_per_attempt
-    if total != expected:
-        messages.append(
-            _(
-                "Tổng số câu của các quy tắc rút câu hỏi là %(total)d, phải bằng số câu hỏi "
-                "mỗi lượt của cuộc thi (%(expected)d)."
-            )
-            % {"total": total, "expected": expected}
-        )
-    if messages:
-        raise ValidationError(messages, code="draw_rules_unsatisfiable")
-
-
-def draw_rules_current_validate(*, round: Round) -> None:
-    """The stored rules of a round, checked against today's pool."""
-    rules = [
-        (rule.topic, rule.difficulty, rule.count)
-        for rule in DrawRule.objects.filter(round=round).select_related("topic")
-    ]
-    draw_rules_validate(round=round, rules=rules)
-
-
-# --- editing safety --------------------------------------------------------------------------
-
-
-def questions_deactivate(*, question_ids: Sequence[int], actor: User | None = None) -> int:
-    """Take questions out of future draws; attempts that drew them keep them."""
-    question_ids = list(question_ids)
-    count = Question.objects.filter(id__in=question_ids, is_active=True).update(is_active=False)
-    question_contents_forget(question_ids=question_ids)
-    audit_log_record(
-        actor=actor, action="questions_deactivate", question_ids=question_ids, count=count
-    )
-    return count
-
-
-def question_delete(*, question: Question, actor: User | None = None) -> None:
-    """Delete a question no attempt has drawn; the database refuses the others (PROTECT)."""
-    question_id = question.pk
-    try:
-        with transaction.atomic():
-            question.delete()
-    except ProtectedError as error:
-        raise BankError(
-            "question_in_use",
-            _(
-                "Không thể xóa câu hỏi này vì đã được rút vào bài thi của người dự thi. "
-                "Bạn có thể ngừng sử dụng câu hỏi để không rút vào các lượt thi sau."
-            ),
-        ) from error
-    question_contents_forget(question_ids=[question_id])
-    audit_log_record(actor=actor, action="question_delete", question_id=question_id)
-
-
-def question_edit_record(
-    *, question: Question, previous_correct_ids: Iterable[int] | None, actor: User | None = None
-) -> bool:
-    """After an organiser saved a question and its options (`previous_correct_ids` None for a
-    new question): forget the cached content, and log a changed key. True when the key changed
-    on a question some attempt already drew."""
-    question_contents_forget(question_ids=[question.pk])
-    if previous_correct_ids is None:
-        return False
-    current = question_correct_ids(question_id=question.pk)
-    previous = sorted(previous_correct_ids)
-    if current == previous:
-        return False
-    used = AttemptAnswer.objects.filter(question_id=question.pk).exists()
-    audit_log_record(
-        actor=actor,
-        action="question_key_change",
-        target=question,
-        previous_correct=previous,
-        correct=current,
-        used_in_attempts=used,
-    )
-    return used
+IMPORT_PREVIEW_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
-class RescoreResult:
-    attempt_ids: list[int]
-    answers_changed: int
-    reranked_round_ids: list[int]
+class ImportPreview:
+    """An uploaded file whose dry run passed, waiting for the organiser's confirmation."""
+
+    name: str
+    content: bytes
+    is_practice: bool
 
 
-def _round_rank_send(round_id: int) -> None:
-    current_app.send_task(ROUND_RANK_TASK, args=[round_id])
+def _import_preview_key(*, user_id: int, token: str) -> str:
+    return f"question-import:v1:{user_id}:{token}"
 
 
-def question_rescore(*, question_id: int, actor: User | None = None) -> RescoreResult:
-    """Re-mark this question in every finished attempt that drew it, by its current key, in SQL;
-    re-score the attempts whose mark changed; queue the re-ranking of the ranked or published
-    rounds among them once committed. `selected` is stored sorted (answer_save), so a fully
-    correct answer is exactly the sorted list of correct option ids."""
-    with transaction.atomic():
-        question = Question.objects.select_for_update().get(pk=question_id)
-        correct = question_correct_ids(question_id=question_id)
-        changing = answers_to_remark(question_id=question_id, correct_ids=correct)
-        attempt_ids = list(
-            Attempt.objects.select_for_update()
-            .filter(id__in=changing.values("attempt_id"))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        answers_changed = AttemptAnswer.objects.filter(
-            question_id=question_id, attempt_id__in=attempt_ids
-        ).update(is_correct=Case(When(selected=correct, then=Value(True)), default=Value(False)))
-        correct_count = (
-            AttemptAnswer.objects.filter(attempt_id=OuterRef("pk"), is_correct=True)
-            .values("attempt_id")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        Attempt.objects.filter(pk__in=attempt_ids).update(
-            score=Coalesce(Subquery(correct_count), Value(0))
-        )
-        round_ids = sorted(
-            Round.objects.filter(
-                attempts__id__in=attempt_ids,
-                state__in=[Round.State.RANKED, Round.State.PUBLISHED],
-            )
-            .distinct()
-            .values_list("pk", flat=True)
-        )
-        for round_id in round_ids:
-            transaction.on_commit(lambda round_id=round_id: _round_rank_send(round_id))
-        question_contents_forget(question_ids=[question_id])
-        audit_log_record(
-            actor=actor,
-            action="question_rescore",
-            target=question,
-            correct=correct,
-            attempts=len(attempt_ids),
-            answers_changed=answers_changed,
-            reranked_rounds=round_ids,
-        )
-    return RescoreResult(
-        attempt_ids=attempt_ids, answers_changed=answers_changed, reranked_round_ids=round_ids
-    )
+def import_preview_keep(*, user_id: int, preview: ImportPreview) -> str:
+    """Keep the file (at most MAX_FILE_BYTES) for an hour, for this account only, in the shared
+    cache rather than the session (which every later request of the organiser would carry);
+    returns the token the confirmation posts back. The file is read and checked again then."""
+    token = secrets.token_urlsafe(16)
+    cache.set(_import_preview_key(user_id=user_id, token=token), preview, IMPORT_PREVIEW_TIMEOUT)
+    return token
 
 
-# --- statistics workbook ---------------------------------------------------------------------
-
-
-def question_stats_export(*, round_id: int, order: str = "") -> bytes:
-    """The per-question statistics of a round as an .xlsx."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Thống kê câu hỏi"
-    headers = [
-        _("Mã câu hỏi"),
-        _("Câu hỏi"),
-        _("Chủ đề"),
-        _("Độ khó"),
-        _("Đáp án đúng"),
-        _("Số lần rút"),
-        _("Trả lời đúng (%)"),
-        _("Bỏ trống (%)"),
-        *(_("Chọn %(letter)s (%%)") % {"letter": letter} for letter in LETTERS),
-        _("Độ phân biệt"),
-    ]
-    sheet.append([str(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "C2"
-    for number, stats in enumerate(round_question_stats(round_id=round_id, order=order), start=2):
-        shares = {option.letter: option.percent for option in stats.options}
-        values = [
-            stats.question_id,
-            stats.text,
-            stats.topic,
-            stats.difficulty,
-            stats.correct_letters,
-            stats.drawn,
-            stats.correct_percent,
-            stats.blank_percent,
-            *(shares.get(letter) for letter in LETTERS),
-            stats.discrimination,
-        ]
-        for column, value in enumerate(values, start=1):
-            _text_cell(sheet, number, column, value)
-    sheet.column_dimensions["B"].width = 70
-    sheet.column_dimensions["C"].width = 30
-    return _workbook_bytes(workbook)
+def import_preview_take(*, user_id: int, token: str) -> ImportPreview | None:
+    """The file kept under this token for this account, once (None when expired, already
+    imported, another account's, or the cache was unavailable)."""
+    if not token or len(token) > 64:
+        return None
+    key = _import_preview_key(user_id=user_id, token=token)
+    preview = cache.get(key)
+    if preview is not None:
+        cache.delete(key)
+    return preview
 
 
 # --- bank checks -----------------------------------------------------------------------------

@@ -224,6 +224,11 @@ class Attempt(models.Model):
         return self.state != self.State.IN_PROGRESS
 
 
+# The states of a finished attempt (submitted by the person or auto-submitted at its deadline):
+# the ones scored, ranked and counted in statistics.
+FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
+
+
 class AttemptAnswer(models.Model):
     """A question drawn for an attempt, the option order shown and the option(s) chosen."""
 

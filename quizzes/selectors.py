@@ -1,3 +1,7 @@
+"""Reads on the participant's path: the cached question texts and attempt facts the start,
+the quiz page and the autosave need, option tokens, an attempt's questions as its pages show
+them, results and history. Query budgets are pinned by tests/quizzes/test_query_budgets.py."""
+
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -6,16 +10,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from participants.models import Participant
 from rounds.models import Disqualification, Round
 
-from .models import Attempt, AttemptAnswer, Choice, Difficulty, DrawRule, Question
-from .questions import CheckedQuestion
+from .models import FINISHED_STATES, Attempt, DrawRule, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -180,327 +181,8 @@ def participant_start_state(*, participant_id: int, round: Round) -> StartState:
     return StartState(bool(disqualified), last_number or 0, in_progress_id, deadline)
 
 
-def attempt_in_progress(*, participant: Participant, round: Round) -> Attempt | None:
-    return Attempt.objects.filter(
-        participant=participant, round=round, state=Attempt.State.IN_PROGRESS
-    ).first()
-
-
-def attempt_answers(*, attempt: Attempt) -> QuerySet[AttemptAnswer]:
-    return attempt.answers.order_by("position")
-
-
 def participant_attempts(*, participant: Participant, round: Round) -> QuerySet[Attempt]:
     return Attempt.objects.filter(participant=participant, round=round).order_by("number")
-
-
-def counted_attempt_ordering(*, rule: str) -> list[str]:
-    """The order that puts a participant's counted attempt first (contest.counted_attempt).
-    For "best" it is the ranking key without the prediction, which is the same for every
-    attempt of a person only when they predicted the same; the rank service refines it."""
-    if rule == "first":
-        return ["number"]
-    if rule == "last":
-        return ["-number"]
-    return ["-score", "duration_ms", "submitted_at"]
-
-
-# Below this many seconds per question a high score is implausible for a person reading the
-# questions; organisers review such attempts (nobody is blocked automatically).
-IMPLAUSIBLE_SECONDS_PER_QUESTION = 2.0
-SHARED_IP_ACCOUNTS = 5
-SHARED_IP_WINDOW_MINUTES = 30
-
-
-def attempts_implausibly_fast(
-    *, round_id: int | None = None, seconds_per_question: float = IMPLAUSIBLE_SECONDS_PER_QUESTION
-) -> QuerySet[Attempt]:
-    """Finished attempts with most answers right in less time than reading them takes."""
-    attempts = Attempt.objects.exclude(state=Attempt.State.IN_PROGRESS).filter(
-        duration_ms__lt=F("question_count") * int(seconds_per_question * 1000),
-        score__gte=F("question_count") / 2,
-    )
-    return attempts.filter(round_id=round_id) if round_id else attempts
-
-
-def attempts_from_crowded_ips(
-    *,
-    round_id: int | None = None,
-    accounts: int = SHARED_IP_ACCOUNTS,
-    window_minutes: int = SHARED_IP_WINDOW_MINUTES,
-) -> QuerySet[Attempt]:
-    """Attempts started from an IP address that started attempts for at least `accounts`
-    different people within `window_minutes` of it. Offices share an IP, so this is a flag
-    for review, not a verdict."""
-    attempts = Attempt.objects.exclude(client_ip=None)
-    if round_id:
-        attempts = attempts.filter(round_id=round_id)
-    window = timedelta(minutes=window_minutes)
-    neighbours = (
-        Attempt.objects.filter(
-            client_ip=OuterRef("client_ip"),
-            started_at__gte=OuterRef("started_at") - window,
-            started_at__lte=OuterRef("started_at") + window,
-        )
-        .values("client_ip")
-        .annotate(people=Count("participant", distinct=True))
-        .values("people")
-    )
-    return attempts.annotate(people_on_ip=Subquery(neighbours)).filter(people_on_ip__gte=accounts)
-
-
-FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.AUTO_SUBMITTED)
-OPTION_LETTERS = "ABCDEF"
-
-
-def contest_finished_attempts(*, contest_id: int) -> QuerySet[Attempt]:
-    """The attempts that count as taking part in a contest: finished, in an official round
-    (practice attempts never count)."""
-    return Attempt.objects.filter(
-        round__contest_id=contest_id, round__is_practice=False, state__in=FINISHED_STATES
-    )
-
-
-def question_pool_counts(*, is_practice: bool) -> dict[tuple[int, int], int]:
-    """Active questions of the official or the practice bank, by (topic id, difficulty)."""
-    rows = (
-        Question.objects.filter(is_active=True, is_practice=is_practice)
-        .order_by()
-        .values_list("topic_id", "difficulty")
-        .annotate(n=Count("id"))
-    )
-    return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
-
-
-def bank_questions_for_check(*, is_practice: bool) -> list[CheckedQuestion]:
-    """A bank's active questions (official or practice) with their options in stored order, for
-    the bank checks (quizzes.bank.bank_check). Two queries."""
-    questions = (
-        Question.objects.filter(is_active=True, is_practice=is_practice)
-        .order_by("id")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "id")))
-    )
-    checked = []
-    for question in questions:
-        choices = list(question.choices.all())
-        checked.append(
-            CheckedQuestion(
-                label=_("mã %(id)d") % {"id": question.pk},
-                text=question.text,
-                choices=[choice.text for choice in choices],
-                correct=[index for index, choice in enumerate(choices) if choice.is_correct],
-                kind=question.kind,
-                question_id=question.pk,
-            )
-        )
-    return checked
-
-
-def question_is_used(*, question_id: int) -> bool:
-    """Whether some attempt drew this question (then it can be deactivated, not deleted)."""
-    return AttemptAnswer.objects.filter(question_id=question_id).exists()
-
-
-def question_correct_ids(*, question_id: int) -> list[int]:
-    return sorted(
-        Choice.objects.filter(question_id=question_id, is_correct=True).values_list("id", flat=True)
-    )
-
-
-def answers_to_remark(*, question_id: int, correct_ids: list[int]) -> QuerySet[AttemptAnswer]:
-    """Answers of finished attempts whose stored mark disagrees with this key. `selected` is
-    stored sorted (answer_save), so a fully correct answer equals the sorted key."""
-    return AttemptAnswer.objects.filter(
-        Q(selected=correct_ids, is_correct=False) | (~Q(selected=correct_ids) & Q(is_correct=True)),
-        question_id=question_id,
-        attempt__state__in=FINISHED_STATES,
-    )
-
-
-@dataclass(frozen=True)
-class RescorePreview:
-    attempts: int
-    rounds: list[Round]  # rounds of those attempts
-    ranked_rounds: list[Round]  # the ones already ranked or published: they are re-ranked
-
-
-def question_rescore_preview(*, question_id: int) -> RescorePreview:
-    """What re-scoring this question by its current key would change."""
-    answers = answers_to_remark(
-        question_id=question_id, correct_ids=question_correct_ids(question_id=question_id)
-    )
-    attempt_ids = answers.values("attempt_id")
-    rounds = list(
-        Round.objects.filter(attempts__id__in=attempt_ids)
-        .select_related("contest")
-        .distinct()
-        .order_by("contest_id", "number")
-    )
-    return RescorePreview(
-        attempts=answers.count(),
-        rounds=rounds,
-        ranked_rounds=[r for r in rounds if r.state in (Round.State.RANKED, Round.State.PUBLISHED)],
-    )
-
-
-@dataclass(frozen=True)
-class OptionShare:
-    letter: str
-    text: str
-    is_correct: bool
-    chosen: int
-    percent: float | None
-
-
-@dataclass(frozen=True)
-class QuestionStats:
-    """How one question did in a round's finished attempts."""
-
-    question_id: int
-    text: str
-    topic: str
-    difficulty: str
-    kind: str
-    is_active: bool
-    drawn: int
-    correct: int
-    correct_percent: float | None
-    blank: int
-    blank_percent: float | None
-    options: list[OptionShare]
-    upper_drawn: int
-    upper_correct: int
-    lower_drawn: int
-    lower_correct: int
-    discrimination: float | None  # share correct in the top 27 % − in the bottom 27 %
-
-    @property
-    def correct_letters(self) -> str:
-        return ", ".join(option.letter for option in self.options if option.is_correct)
-
-
-STATS_ORDERS = {
-    "id": lambda s: (s.question_id,),
-    "topic": lambda s: (s.topic, s.difficulty, s.question_id),
-    "drawn": lambda s: (s.drawn, s.question_id),
-    "correct": lambda s: (s.correct_percent is None, s.correct_percent or 0, s.question_id),
-    "discrimination": lambda s: (
-        s.discrimination is None,
-        s.discrimination or 0,
-        s.question_id,
-    ),
-}
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def stats_group_size(*, attempts: int) -> int:
-    """How many attempts make the top (and the bottom) 27 %: rounded half up, at least one
-    when there are two attempts to compare."""
-    if attempts < 2:
-        return 0
-    return max(1, (attempts * 27 + 50) // 100)
-
-
-def round_question_stats(*, round_id: int, order: str = "") -> list[QuestionStats]:
-    """Per question of a round's finished attempts: times drawn, share fully correct, share of
-    each option chosen, and the discrimination index, from SQL aggregates. Attempts are ordered
-    by score (then shorter duration, then id) to form the top and bottom 27 % groups.
-    `order` is a key of STATS_ORDERS, "-" in front for descending."""
-    attempt_table = Attempt._meta.db_table
-    answer_table = AttemptAnswer._meta.db_table
-    states = list(FINISHED_STATES)
-    finished = Attempt.objects.filter(round_id=round_id, state__in=states).count()
-    group = stats_group_size(attempts=finished)
-    postgres = connection.vendor == "postgresql"
-    json_length = "jsonb_array_length" if postgres else "json_array_length"
-    ranked = f"""
-        WITH ranked AS (
-            SELECT a.id, ROW_NUMBER() OVER (
-                ORDER BY a.score DESC, a.duration_ms ASC, a.id ASC
-            ) AS pos
-            FROM {attempt_table} a
-            WHERE a.round_id = %s AND a.state IN (%s, %s)
-        )
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ranked
-            + f"""
-            SELECT aa.question_id,
-                COUNT(*),
-                SUM(CASE WHEN aa.is_correct THEN 1 ELSE 0 END),
-                SUM(CASE WHEN {json_length}(aa.selected) = 0 THEN 1 ELSE 0 END),
-                SUM(CASE WHEN r.pos <= %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN r.pos <= %s AND aa.is_correct THEN 1 ELSE 0 END),
-                SUM(CASE WHEN r.pos > %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN r.pos > %s AND aa.is_correct THEN 1 ELSE 0 END)
-            FROM {answer_table} aa JOIN ranked r ON r.id = aa.attempt_id
-            GROUP BY aa.question_id
-            """,
-            [round_id, *states, group, group, finished - group, finished - group],
-        )
-        totals = {row[0]: [int(value or 0) for value in row[1:]] for row in cursor.fetchall()}
-        exploded = (
-            "CROSS JOIN LATERAL jsonb_array_elements_text(aa.selected) AS opt(value)"
-            if postgres
-            else ", json_each(aa.selected) AS opt"
-        )
-        cursor.execute(
-            f"""
-            SELECT aa.question_id, CAST(opt.value AS INTEGER), COUNT(*)
-            FROM {answer_table} aa JOIN {attempt_table} a ON a.id = aa.attempt_id
-            {exploded}
-            WHERE a.round_id = %s AND a.state IN (%s, %s)
-            GROUP BY aa.question_id, CAST(opt.value AS INTEGER)
-            """,
-            [round_id, *states],
-        )
-        chosen = {(question_id, choice_id): n for question_id, choice_id, n in cursor.fetchall()}
-
-    questions = Question.objects.filter(id__in=totals).select_related("topic")
-    questions = questions.prefetch_related("choices")
-    stats = []
-    for question in questions:
-        drawn, correct, blank, upper_n, upper_ok, lower_n, lower_ok = totals[question.id]
-        discrimination = None
-        if upper_n and lower_n:
-            discrimination = round(upper_ok / upper_n - lower_ok / lower_n, 2)
-        stats.append(
-            QuestionStats(
-                question_id=question.id,
-                text=question.text,
-                topic=question.topic.name,
-                difficulty=str(Difficulty(question.difficulty).label),
-                kind=question.kind,
-                is_active=question.is_active,
-                drawn=drawn,
-                correct=correct,
-                correct_percent=_percent(correct, drawn),
-                blank=blank,
-                blank_percent=_percent(blank, drawn),
-                options=[
-                    OptionShare(
-                        letter=OPTION_LETTERS[index] if index < len(OPTION_LETTERS) else "?",
-                        text=choice.text,
-                        is_correct=choice.is_correct,
-                        chosen=chosen.get((question.id, choice.id), 0),
-                        percent=_percent(chosen.get((question.id, choice.id), 0), drawn),
-                    )
-                    for index, choice in enumerate(question.choices.all())
-                ],
-                upper_drawn=upper_n,
-                upper_correct=upper_ok,
-                lower_drawn=lower_n,
-                lower_correct=lower_ok,
-                discrimination=discrimination,
-            )
-        )
-    key = STATS_ORDERS.get(order.lstrip("-"), STATS_ORDERS["id"])
-    stats.sort(key=key, reverse=order.startswith("-"))
-    return stats
 
 
 def choice_token(*, attempt_id: int, choice_id: int) -> str:
@@ -676,3 +358,11 @@ def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int
         # bit by the first thousands of starts of the 00h rush.
         question_contents(question_ids={qid for _, ids in pool for qid in ids})
     return pool
+
+
+def contest_finished_attempts(*, contest_id: int) -> QuerySet[Attempt]:
+    """The attempts that count as taking part in a contest: finished, in an official round
+    (practice attempts never count)."""
+    return Attempt.objects.filter(
+        round__contest_id=contest_id, round__is_practice=False, state__in=FINISHED_STATES
+    )

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit import audit_log_record
 from participants.models import Participant, User
 from participants.selectors import participant_missing_fields
-from participants.services import audit_log_record
 from rounds.models import Contest, Round
 
 from .models import Attempt, AttemptAnswer, Question

@@ -10,5 +10,4 @@ urlpatterns = [
     path("bai-thi/<int:attempt_id>/luu/", views.answer_save_view, name="save"),
     path("bai-thi/<int:attempt_id>/nop-bai/", views.attempt_submit_view, name="submit"),
     path("bai-thi/<int:attempt_id>/ket-qua/", views.attempt_result, name="result"),
-    path("lich-su-thi/", views.history, name="history"),
 ]

@@ -1,4 +1,4 @@
-"""The participant's attempt: start, quiz page, autosave, submit, result, history.
+"""The participant's attempt: start, quiz page, autosave, submit, result.
 Thin: parse the request, call one service or selector, render."""
 
 import json
@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from participants.ratelimit import client_ip, rate_limited
-from participants.selectors import participant_of
+from core.ratelimit import client_ip, rate_limited
 from rounds.models import Round
 
 from .selectors import (
@@ -25,7 +24,6 @@ from .selectors import (
     attempt_questions,
     choice_ids_from_tokens,
     participant_attempts,
-    participant_history,
 )
 from .services import (
     AttemptError,
@@ -264,11 +262,3 @@ def attempt_result(request, attempt_id: int):
         "questions": attempt_questions(attempt=attempt, reveal=reveal) if reveal else [],
     }
     return render(request, "quizzes/result.html", context)
-
-
-@never_cache
-@login_required
-def history(request):
-    participant = participant_of(user=request.user)
-    groups = participant_history(participant=participant) if participant else []
-    return render(request, "quizzes/history.html", {"groups": groups, "participant": participant})

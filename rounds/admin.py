@@ -1,9 +1,15 @@
+"""The rounds' admin. Contest is registered here; Round and Disqualification are exported as
+base classes and registered once, by operations.admin, which adds what other apps bring (draw
+rules, results) and the actions that span apps (close now, rank, publish, re-rank)."""
+
 from django.contrib import admin
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contest, Disqualification, PrizeTier, Round
+from .models import Contest, PrizeTier, Round
 from .selectors import round_timing_label
+from .services import round_unpublish
 
 
 class PrizeTierInline(admin.TabularInline):
@@ -72,8 +78,9 @@ class ContestAdmin(admin.ModelAdmin):
     )
 
 
-@admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
+    """Base of the round admin (registered by operations.admin)."""
+
     list_display = ["name", "contest", "starts_local", "ends_local", "phase_display", "timing"]
     list_filter = ["contest", "state", "is_practice"]
     search_fields = ["name", "contest__name"]
@@ -120,17 +127,20 @@ class RoundAdmin(admin.ModelAdmin):
             return "—"
         return round_timing_label(round=round)
 
+    @admin.action(description=_("Hủy công bố kết quả"), permissions=["change"])
+    def unpublish_results(self, request, queryset):
+        for round in queryset:
+            round_unpublish(round_id=round.pk, actor=request.user)
+        self.message_user(request, gettext("Đã hủy công bố kết quả các đợt đã chọn."))
 
-@admin.register(Disqualification)
+
 class DisqualificationAdmin(admin.ModelAdmin):
+    """Base of the disqualification admin (registered by operations.admin, which saves and
+    deletes through the services and re-ranks)."""
+
     list_display = ["participant", "contest", "reason", "decided_by", "decided_at"]
     list_filter = ["contest"]
     search_fields = ["participant__full_name", "participant__user__phone", "reason"]
     list_select_related = ["participant", "contest", "decided_by"]
     autocomplete_fields = ["participant"]
     readonly_fields = ["decided_by", "decided_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.decided_by = request.user
-        super().save_model(request, obj, form, change)

@@ -1,16 +1,9 @@
-import logging
-import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu import Connection
 
 from .models import Contest, Round
 
@@ -35,6 +28,11 @@ def contest_current(
         .order_by("-has_open_round", "-created_at")
         .first()
     )
+
+
+def contest_chosen(*, slug: str = "") -> Contest | None:
+    """The contest a page asks for (?cuoc_thi=<slug>), else the current one."""
+    return Contest.objects.filter(slug=slug).first() if slug else contest_current()
 
 
 def contest_rounds(*, contest: Contest) -> QuerySet[Round]:
@@ -107,10 +105,6 @@ def round_grace_ends_next(*, now: datetime | None = None) -> datetime | None:
     return min((moment for moment in ends if moment > now), default=None)
 
 
-# The sweep (rounds.tasks) records when it last ran here; /healthz reports it.
-LAST_SWEEP_CACHE_KEY = "rounds:last-sweep-at"
-
-
 def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None:
     """What the home page counts down to: the opening of a scheduled round or the closing of
     an open one, in whole seconds from the server's clock (the browser only displays it)."""
@@ -130,77 +124,6 @@ def round_countdown(*, round: Round, now: datetime | None = None) -> dict | None
 # The sweep runs every minute and a round is closed and ranked within a minute of its end;
 # past this lag the worker or beat is presumed down (docs/operations.md, "worker failed at 00h").
 HEALTH_LAG_ALERT = timedelta(minutes=5)
-# When this process loaded the app: right after a start nobody has swept yet, and that is not
-# a fault until the beat has had HEALTH_LAG_ALERT to send the first sweep.
-PROCESS_STARTED_AT = timezone.now()
-_HEALTH_CACHE_KEY = "rounds:healthz-probe"
-
-logger = logging.getLogger(__name__)
-
-
-def _health_probe(name: str, probe) -> dict:
-    """Run one probe; a failure is reported (its class only: the page is public) and logged."""
-    started = time.perf_counter()
-    try:
-        probe()
-    except Exception as error:  # any failure of a backing service is a report, never a 500
-        logger.warning("healthz: %s check failed: %r", name, error)
-        return {"ok": False, "error": type(error).__name__}
-    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
-
-
-def _database_probe() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-
-
-def _cache_probe() -> None:
-    token = uuid.uuid4().hex
-    cache.set(_HEALTH_CACHE_KEY, token, timeout=30)
-    if cache.get(_HEALTH_CACHE_KEY) != token:
-        raise RuntimeError("cache did not return the value just written")
-
-
-def _broker_probe() -> None:
-    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
-    with Connection(
-        settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
-    ) as broker:
-        broker.ensure_connection(max_retries=0, timeout=2)
-
-
-def database_check() -> dict:
-    return _health_probe("database", _database_probe)
-
-
-def cache_check() -> dict:
-    return _health_probe("cache", _cache_probe)
-
-
-def broker_check() -> dict:
-    return _health_probe("broker", _broker_probe)
-
-
-def sweep_last_at() -> datetime | None:
-    """When the sweep last ran, from the cache (None if never recorded or the cache is down).
-    The sweep stores an aware datetime; an ISO string or epoch seconds are read too."""
-    try:
-        value = cache.get(LAST_SWEEP_CACHE_KEY)
-    except Exception as error:  # the cache check reports the outage
-        logger.warning("healthz: cannot read the last sweep time: %r", error)
-        return None
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-    return None
 
 
 def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
@@ -222,54 +145,7 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
     ]
 
 
-def health_report(*, now: datetime | None = None) -> dict:
-    """The /healthz document. `status` is "down" when the database does not answer (the site
-    cannot serve anyone), "degraded" when the cache, the broker, the sweep or a round's
-    lifecycle is failing (participants are still served), else "ok"."""
-    now = now or timezone.now()
-    checks = {"database": database_check(), "cache": cache_check(), "broker": broker_check()}
-
-    last_sweep = sweep_last_at()
-    sweep_age = (now - last_sweep).total_seconds() if last_sweep else None
-    # No sweep recorded yet (and the cache answers): expected for HEALTH_LAG_ALERT after the
-    # start, a fault after.
-    waited = (now - PROCESS_STARTED_AT).total_seconds()
-    if sweep_age is None and checks["cache"]["ok"]:
-        sweep_ok = waited <= HEALTH_LAG_ALERT.total_seconds()
-    else:
-        sweep_ok = sweep_age is not None and sweep_age <= HEALTH_LAG_ALERT.total_seconds()
-    checks["sweep"] = {
-        "ok": sweep_ok,
-        "last_at": last_sweep.astimezone(UTC).isoformat() if last_sweep else None,
-        "age_seconds": round(sweep_age) if sweep_age is not None else None,
-    }
-    if last_sweep is None:
-        checks["sweep"]["waiting_since_start_seconds"] = round(waited)
-
-    contest_report = None
-    if checks["database"]["ok"]:
-        try:
-            contest = contest_current(now=now)
-            if contest is not None:
-                contest_report = {
-                    "slug": contest.slug,
-                    "name": contest.name,
-                    "rounds": contest_round_states(contest=contest, now=now),
-                }
-        except DatabaseError as error:  # the database went away between two queries
-            logger.warning("healthz: cannot read the current contest: %r", error)
-            checks["database"] = {"ok": False, "error": type(error).__name__}
-
-    rounds_lagging = bool(contest_report) and any(r["lagging"] for r in contest_report["rounds"])
-    if not checks["database"]["ok"]:
-        status = "down"
-    elif rounds_lagging or not all(check["ok"] for check in checks.values()):
-        status = "degraded"
-    else:
-        status = "ok"
-    return {
-        "status": status,
-        "time": now.astimezone(UTC).isoformat(),
-        "checks": checks,
-        "contest": contest_report,
-    }
+def contests_active() -> QuerySet[Contest]:
+    """The contests organisers and units are working on, newest first (the report pages'
+    choice of contest)."""
+    return Contest.objects.filter(is_active=True).order_by("-created_at", "-pk")

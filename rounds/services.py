@@ -1,18 +1,20 @@
-"""The round lifecycle: scheduled → open → closed → ranked → published.
+"""The round lifecycle: scheduled → open → closed → ranked → published. Every state change of
+a round is written here, and only here.
 
 Every transition locks the Round row (`select_for_update`), so two workers, or a worker and an
-organiser, never both move the same round. Ranking itself is a leaderboard service; the sweep
-that ties closing and ranking together is in `rounds.tasks`.
+organiser, never both move the same round. Computing the ranking is leaderboard's; the flow
+that closes, finalises, ranks and marks a round ranked is operations.pipeline.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_log_record
 from participants.models import Participant, User
-from participants.services import audit_log_record
 
 from .models import Contest, Disqualification, Round
 
@@ -57,6 +59,29 @@ def round_close(
         round.save(update_fields=["state", "ends_at", "closed_at"])
         if actor is not None:
             audit_log_record(actor=actor, action="round_close", target=round, ends_at=str(now))
+    return round
+
+
+def round_rank_allowed(*, round: Round, now: datetime) -> None:
+    """Refuse to rank a practice round, or a round whose last save can still arrive (before
+    `ends_at + grace`)."""
+    if round.is_practice:
+        raise RoundStateError(_("Đợt thi thử không xếp hạng."))
+    if now < round.ends_at + round.contest.grace:
+        raise RoundStateError(_("Đợt thi chưa kết thúc, chưa thể xếp hạng."))
+
+
+def round_mark_ranked(*, round: Round, prediction_actual: int, now: datetime) -> Round:
+    """Record that the round's ranking was stored (call under the round's lock, in the
+    ranking's transaction): `ranked`, with the prediction's actual value; a published round
+    stays published (its ranking was corrected)."""
+    round.prediction_actual = prediction_actual
+    round.ranked_at = now
+    if round.closed_at is None:
+        round.closed_at = now
+    if round.state != Round.State.PUBLISHED:
+        round.state = Round.State.RANKED
+    round.save(update_fields=["prediction_actual", "ranked_at", "closed_at", "state"])
     return round
 
 
@@ -116,6 +141,50 @@ def disqualification_create(
                 reason=reason,
             )
     return disqualification, rounds_ranked_ids(contest_id=contest.pk)
+
+
+def participants_disqualify(
+    *, contest: Contest, participants: Iterable[Participant], reason: str, actor: User | None
+) -> list[int]:
+    """Exclude several people from a contest's ranking with one reason, in one transaction
+    (each decision logged). Returns the ids of the ranked rounds to rank again."""
+    with transaction.atomic():
+        for participant in participants:
+            disqualification_create(
+                contest=contest, participant=participant, reason=reason, actor=actor
+            )
+    return rounds_ranked_ids(contest_id=contest.pk)
+
+
+def disqualification_change(*, disqualification: Disqualification, actor: User | None) -> list[int]:
+    """Save an organiser's correction of a decision (its reason, person or contest), logged.
+    Returns the ranked rounds to rank again: those of the old and the new contest when the
+    person or the contest changed, none for a corrected reason."""
+    disqualification.reason = disqualification.reason.strip()
+    if not disqualification.reason:
+        raise ValueError(_("Cần ghi rõ lý do loại khỏi cuộc thi."))
+    with transaction.atomic():
+        before = Disqualification.objects.select_for_update().get(pk=disqualification.pk)
+        disqualification.save()
+        audit_log_record(
+            actor=actor,
+            action="disqualification_change",
+            target=disqualification.participant,
+            contest_id=disqualification.contest_id,
+            reason=disqualification.reason,
+        )
+    moved = (before.contest_id, before.participant_id) != (
+        disqualification.contest_id,
+        disqualification.participant_id,
+    )
+    if not moved:
+        return []
+    return sorted(
+        {
+            *rounds_ranked_ids(contest_id=before.contest_id),
+            *rounds_ranked_ids(contest_id=disqualification.contest_id),
+        }
+    )
 
 
 def disqualification_delete(*, disqualification: Disqualification, actor: User | None) -> list[int]:

@@ -48,7 +48,7 @@ def test_participant_pages_render_without_template_text(client, participant, ope
     attempt_id = int(quiz_url.rstrip("/").split("/")[-1])
     pages["result"] = client.post(reverse("quizzes:submit", args=[attempt_id]), follow=True)
     for name, path in {
-        "history": reverse("quizzes:history"),
+        "history": reverse("operations:history"),
         "profile": reverse("participants:profile"),
         "rules": "/the-le/",
         "results": "/ket-qua/",

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "core",
     "participants",
     "rounds",
     "quizzes",
     "content",
     "leaderboard",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -154,9 +156,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Degrades to misses when Redis is down (participants.cache), with short socket
+            # Degrades to misses when Redis is down (core.cache), with short socket
             # timeouts so a hung Redis cannot stall requests.
-            "BACKEND": "participants.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "contest"),
             "TIMEOUT": 3600,
@@ -211,15 +213,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Beat: the sweep every minute (it also catches up after downtime), plus a tick at 00:00
 # local time when the rounds end, and the provisional boards of open rounds.
 CELERY_BEAT_SCHEDULE = {
-    "rounds-sweep-every-minute": {"task": "rounds.sweep", "schedule": 60.0},
+    "rounds-sweep-every-minute": {"task": "operations.sweep", "schedule": 60.0},
     "rounds-sweep-at-midnight": {
-        "task": "rounds.sweep",
+        "task": "operations.sweep",
         "schedule": crontab(minute=0, hour=0),
     },
-    "rounds-provisional-boards": {"task": "rounds.provisional_boards_refresh", "schedule": 60.0},
+    "rounds-provisional-boards": {
+        "task": "operations.provisional_boards_refresh",
+        "schedule": 60.0,
+    },
     # Units' participation figures (reports, dashboards, boards) are read from stored tables.
     "participation-statistics": {
-        "task": "leaderboard.participation_refresh",
+        "task": "operations.participation_refresh",
         "schedule": float(os.environ.get("PARTICIPATION_REFRESH_SECONDS", 300)),
     },
 }
@@ -276,7 +281,7 @@ SMS_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = SMS_CODE_FORMAT
 ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = SMS_CODE_FORMAT
 ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
-# Our own limits (participants.ratelimit): count/period/per, per user and per IP address.
+# Our own limits (core.ratelimit): count/period/per, per user and per IP address.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMITS = {
     "attempt_start": os.environ.get("RATE_LIMIT_ATTEMPT_START", "10/m/user,600/m/ip"),

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from leaderboard.services import participation_refresh
+from leaderboard.statistics import participation_refresh
 from participants.services import ORGANISER_GROUP
 from tests.factories import (
     ContestFactory,

@@ -12,7 +12,7 @@ def _directives(header: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["rounds:home", "account_login", "admin:login"])
+@pytest.mark.parametrize("name", ["operations:home", "account_login", "admin:login"])
 def test_pages_forbid_inline_scripts_and_framing(client, name):
     response = client.get(reverse(name))
 
@@ -28,7 +28,7 @@ def test_pages_forbid_inline_scripts_and_framing(client, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["rounds:home", "account_login"])
+@pytest.mark.parametrize("name", ["operations:home", "account_login"])
 def test_site_pages_have_no_inline_script_or_style(client, name):
     html = client.get(reverse(name)).content.decode()
 

@@ -15,15 +15,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from content.models import Announcement
-from leaderboard.models import Certificate
-from leaderboard.services import (
+from core.models import AuditLogEntry
+from leaderboard.certificates import (
     CertificateError,
     certificate_issue,
     round_prize_certificates_zip,
-    round_publish_and_announce,
-    round_rank,
 )
-from participants.models import AuditLogEntry
+from leaderboard.models import Certificate
+from operations.pipeline import round_publish_and_announce, round_rank
 from rounds.models import Disqualification, Round
 from rounds.services import round_publish
 from tests.factories import (
@@ -183,7 +182,7 @@ def test_issuing_twice_gives_the_same_certificate(published_round):
 def test_history_shows_rank_prize_and_certificate_links(client, published_round):
     winner, round = published_round["winner"], published_round["round"]
     client.force_login(winner.user)
-    history = client.get(reverse("quizzes:history")).content.decode()
+    history = client.get(reverse("operations:history")).content.decode()
     assert "Hạng của bạn: <strong>1</strong>" in history and "Giải Nhất" in history
     assert reverse("leaderboard:certificate_mine", args=[round.pk, "dat-giai"]) in history
     assert reverse("leaderboard:certificate_mine", args=[round.pk, "tham-gia"]) in history

@@ -1,19 +1,21 @@
 """seed_demo leaves the Thanh Hóa contest with participation figures, once."""
 
 import io
+import re
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
+from leaderboard.access import report_unit_ids
 from leaderboard.demo_participation import (
     DEMO_REPRESENTATIVE_PHONE,
     DEMO_REPRESENTATIVE_UNIT,
     _demo_representative_seed,
 )
-from leaderboard.models import ActivityStat, ParticipationStat
-from leaderboard.selectors import report_unit_ids
+from leaderboard.models import ActivityStat, OfficialReportSettings, ParticipationStat
 from participants.demo import (
     DEMO_ORGANISER_PHONE,
     DEMO_PARTICIPANT_PHONE,
@@ -29,7 +31,7 @@ from tests.factories import RoundFactory
 
 
 @pytest.mark.django_db
-def test_demo_has_participation_statistics_and_a_representative():
+def test_demo_has_participation_statistics_and_a_representative(client):
     call_command("seed_demo")
     attempts = Attempt.objects.count()
     assert attempts > 500
@@ -46,6 +48,24 @@ def test_demo_has_participation_statistics_and_a_representative():
         Unit.objects.filter(code__startswith=DEMO_REPRESENTATIVE_UNIT).values_list("pk", flat=True)
     )
     assert visible == expected
+    # The README's representative logs in without an SMS code and gets the unit's report
+    # for Đợt 1 with the figures /bao-cao/ shows.
+    assert representative.phone_verified
+    assert OfficialReportSettings.objects.filter(contest__slug=THANH_HOA_SLUG).exists()
+    client.force_login(representative)
+    unit_stat = ParticipationStat.objects.get(
+        contest__slug=THANH_HOA_SLUG, round__number=1, unit__code=DEMO_REPRESENTATIVE_UNIT
+    )
+    url = reverse("leaderboard:unit_document", args=[DEMO_REPRESENTATIVE_UNIT, "pdf"])
+    response = client.get(url + f"?cuoc_thi={THANH_HOA_SLUG}&dot=1")
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\xa0", " "))
+    assert (
+        f"theo chỉ tiêu: {unit_stat.headcount_total} người; đã đăng ký tài khoản dự thi: "
+        f"{unit_stat.registered_total} người; đã dự thi: {unit_stat.participants_total} người "
+        f"với {unit_stat.attempts_total} lượt thi"
+    ) in text
 
 
 @pytest.mark.django_db

@@ -35,7 +35,7 @@ def test_seed_demo_has_a_practice_round_and_both_pools_large_enough():
 
 def test_the_demo_participant_practises_and_verifies_a_certificate(client):
     call_command("seed_demo")
-    home = client.get(reverse("rounds:home")).content.decode()
+    home = client.get(reverse("operations:home")).content.decode()
     assert "announcements-latest" in home and "live-totals" in home and "practice-box" in home
 
     client.force_login(User.objects.get(phone=normalize_phone(DEMO_PARTICIPANT_PHONE)))
@@ -46,7 +46,7 @@ def test_the_demo_participant_practises_and_verifies_a_certificate(client):
     result = client.post(attempt_url + "nop-bai/", follow=True).content.decode()
     assert "(đáp án đúng)" in result
 
-    history = client.get(reverse("quizzes:history")).content.decode()
+    history = client.get(reverse("operations:history")).content.decode()
     link = re.search(r'href="(/chung-nhan/dot/\d+/tham-gia\.pdf)"', history).group(1)
     pdf = client.get(link).content
     image = PdfReader(io.BytesIO(pdf)).pages[0].images[0]

@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leaderboard.models import ActivityStat, Award, ParticipationStat, RoundResult, ScoreStat
-from leaderboard.selectors import collective_ranking, participation_overall, participation_rows
-from leaderboard.services import _roll_up, participation_refresh, round_rank
-from leaderboard.tasks import participation_refresh_task
+from leaderboard.participation import collective_ranking, participation_overall, participation_rows
+from leaderboard.statistics import _roll_up, participation_refresh
+from operations.pipeline import round_rank
+from operations.tasks import participation_refresh_task
 from quizzes.models import Attempt
 from rounds.models import Contest, Disqualification, Round
 from rounds.services import RoundStateError

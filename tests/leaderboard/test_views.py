@@ -14,10 +14,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
+from core.models import AuditLogEntry
 from leaderboard.models import Award, RoundResult
-from leaderboard.selectors import participant_recognition
-from leaderboard.services import participation_refresh, provisional_boards_refresh, round_rank
-from participants.models import AuditLogEntry, UnitRepresentative
+from leaderboard.provisional import provisional_boards_refresh
+from leaderboard.results import participant_recognition
+from leaderboard.statistics import participation_refresh
+from operations.pipeline import round_rank
+from participants.models import UnitRepresentative
 from rounds.models import Round
 from rounds.services import round_publish, round_unpublish
 from tests.factories import (
@@ -299,7 +302,7 @@ def test_organiser_can_queue_a_refresh_representative_cannot(
     from leaderboard.models import ParticipationStat
 
     ParticipationStat.objects.all().delete()
-    url = reverse("leaderboard:report_refresh") + "?cuoc_thi=cuoc-thi"
+    url = reverse("operations:report_refresh") + "?cuoc_thi=cuoc-thi"
     representative = UserFactory()
     UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
     client.force_login(representative)

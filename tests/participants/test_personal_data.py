@@ -3,8 +3,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError
 from django.urls import reverse
 
+from core.models import AuditLogEntry
 from leaderboard.personal_data import participant_data_export
-from participants.models import AuditLogEntry, DataDeletionRequest, User
+from participants.models import DataDeletionRequest, User
 from participants.services import (
     ORGANISER_GROUP,
     deletion_request_create,

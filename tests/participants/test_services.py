@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from participants.models import AuditLogEntry, Unit, UnitLinkVisit
+from core.models import AuditLogEntry
+from participants.models import Unit, UnitLinkVisit
 from participants.selectors import unit_tree_choices
 from participants.services import (
     ProfileLocked,

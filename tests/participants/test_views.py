@@ -29,7 +29,7 @@ def test_unit_link_counts_the_visit_remembers_the_unit_and_lands_home(client):
     unit = UnitFactory(code="vp-so")
     response = client.get("/u/vp-so/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("rounds:home")
+    assert response["Location"] == reverse("operations:home")
     assert client.session[SIGNUP_UNIT_SESSION_KEY] == "vp-so"
     client.get("/u/vp-so/")
     assert UnitLinkVisit.objects.get(unit=unit).count == 2

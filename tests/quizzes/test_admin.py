@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from participants.models import AuditLogEntry
+from core.models import AuditLogEntry
 from quizzes.bank import COLUMNS
 from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
 from rounds.models import Round
@@ -18,6 +19,7 @@ from tests.factories import (
     QuestionFactory,
     RoundFactory,
     TopicFactory,
+    UserFactory,
 )
 
 HEADERS = [label for _key, label, _aliases in COLUMNS]
@@ -82,6 +84,36 @@ def test_import_upload_preview_confirm(organiser_client):
     assert response.status_code == 302
     assert "hết hạn" in _messages(response)[-1]
     assert Question.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_preview_is_kept_out_of_the_session_and_only_its_uploader_confirms_it(
+    organiser_client, organiser
+):
+    """The file waits in the shared cache for the account that uploaded it; the session, which
+    every later request of the organiser carries, holds none of it."""
+    TopicFactory(name="Chủ đề A", slug="chu-de-a")
+    response = organiser_client.post(
+        reverse("admin:quizzes_question_import"), {"file": _upload([_row("Câu một?")])}
+    )
+    token = response.context["token"]
+    session = organiser_client.session
+    stored = dict(session.items())
+    assert not any("import" in key for key in stored)
+    assert "Câu một?" not in str(stored)
+
+    other = UserFactory(is_staff=True)
+    other.groups.set(organiser.groups.all())
+    colleague = Client()
+    colleague.force_login(other)
+    refused = colleague.post(reverse("admin:quizzes_question_import_confirm"), {"token": token})
+    assert "hết hạn" in _messages(refused)[-1]
+    assert not Question.objects.exists()
+    accepted = organiser_client.post(
+        reverse("admin:quizzes_question_import_confirm"), {"token": token}
+    )
+    assert accepted.status_code == 302
+    assert list(Question.objects.values_list("text", flat=True)) == ["Câu một?"]
 
 
 @pytest.mark.django_db

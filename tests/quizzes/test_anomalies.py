@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.services import ORGANISER_GROUP
+from quizzes.anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from quizzes.models import Attempt
-from quizzes.selectors import attempts_from_crowded_ips, attempts_implausibly_fast
 from tests.factories import ParticipantFactory, UserFactory
 
 T0 = timezone.now() - dt.timedelta(hours=2)

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from leaderboard.models import ParticipationStat, RoundResult, ScoreStat
-from leaderboard.services import participation_refresh, round_rank
+from leaderboard.statistics import participation_refresh
+from operations.pipeline import round_rank
 from quizzes.models import Attempt, Question
 from quizzes.selectors import question_contents
 from quizzes.services import AttemptError, attempt_start, attempt_submit
@@ -77,7 +78,7 @@ def test_quiz_page_result_and_history_are_labelled_and_answers_shown_at_once(
     assert "(đáp án đúng)" in result and "Giải thích." in result  # the round is still open
     assert "Thi thử lượt mới" in result
 
-    history = client.get(reverse("quizzes:history")).content.decode()
+    history = client.get(reverse("operations:history")).content.decode()
     assert "badge-practice" in history and "không tính xếp hạng" in history
     assert "được tính" not in history
 

@@ -25,8 +25,9 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVE
 
 
 @pytest.fixture
-def django_assert_max_num_queries():
-    """pytest-django's fixture of that name, without the transaction control statements."""
+def assert_max_statements():
+    """Like pytest-django's django_assert_max_num_queries (which it no longer shadows), without
+    the transaction control statements."""
 
     @contextmanager
     def at_most(budget: int):
@@ -65,44 +66,44 @@ def _save(client, attempt, row, seq):
     )
 
 
-def test_answer_save_is_one_query(player, attempt_in_progress, django_assert_max_num_queries):
+def test_answer_save_is_one_query(player, attempt_in_progress, assert_max_statements):
     rows = list(attempt_in_progress.answers.order_by("position"))
     assert _save(player, attempt_in_progress, rows[0], 1).json()["saved"] is True
     # The guarded UPDATE only: session, account, attempt facts and options come from the cache.
-    with django_assert_max_num_queries(1):
+    with assert_max_statements(1):
         response = _save(player, attempt_in_progress, rows[1], 1)
     assert response.json() == {"ok": True, "saved": True, "seq": 1}
     rows[1].refresh_from_db()
     assert rows[1].seq == 1 and len(rows[1].selected) == 1
 
 
-def test_quiz_page_at_most_two_queries(player, attempt_in_progress, django_assert_max_num_queries):
+def test_quiz_page_at_most_two_queries(player, attempt_in_progress, assert_max_statements):
     url = reverse("quizzes:attempt", args=[attempt_in_progress.pk])
     player.get(url)
     # The attempt with its round and contest; its answer rows.
-    with django_assert_max_num_queries(2):
+    with assert_max_statements(2):
         response = player.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="q') >= attempt_in_progress.question_count
 
 
-def test_start_at_most_four_queries(client, participant, open_round, django_assert_max_num_queries):
+def test_start_at_most_four_queries(client, participant, open_round, assert_max_statements):
     question_contents(question_ids=Question.objects.values_list("id", flat=True))
     warm = ParticipantFactory()
     client.force_login(warm.user)
     client.post(reverse("quizzes:start", args=[open_round.pk]))
     client.force_login(participant.user)
-    client.get(reverse("rounds:home"))
+    client.get(reverse("operations:home"))
     # The round; the person's state in it (disqualified, attempts, one in progress); the
     # attempt; its answer rows.
-    with django_assert_max_num_queries(4):
+    with assert_max_statements(4):
         response = client.post(reverse("quizzes:start", args=[open_round.pk]))
     attempt = Attempt.objects.get(participant=participant)
     assert response.status_code == 302
     assert response.url == reverse("quizzes:attempt", args=[attempt.pk])
     assert attempt.answers.count() == attempt.question_count > 0
     # Resuming costs no more.
-    with django_assert_max_num_queries(4):
+    with assert_max_statements(4):
         again = client.post(reverse("quizzes:start", args=[open_round.pk]))
     assert (
         again.url == response.url and Attempt.objects.filter(participant=participant).count() == 1
@@ -110,9 +111,7 @@ def test_start_at_most_four_queries(client, participant, open_round, django_asse
 
 
 @pytest.mark.parametrize("changed", [False, True], ids=["as-autosaved", "changed-in-form"])
-def test_submit_at_most_four_queries(
-    player, attempt_in_progress, changed, django_assert_max_num_queries
-):
+def test_submit_at_most_four_queries(player, attempt_in_progress, changed, assert_max_statements):
     rows = list(attempt_in_progress.answers.order_by("position"))
     _save(player, attempt_in_progress, rows[0], 1)
     form = {f"q{rows[0].question_id}": [_token(attempt_in_progress, rows[0])]}
@@ -123,7 +122,7 @@ def test_submit_at_most_four_queries(
         ]
     # Lock the rows (and the attempt); mark them (with the posted answers); the attempt; the
     # profile lock.
-    with django_assert_max_num_queries(4):
+    with assert_max_statements(4):
         response = player.post(reverse("quizzes:submit", args=[attempt_in_progress.pk]), form)
     assert response.status_code == 302
     attempt_in_progress.refresh_from_db()
@@ -134,22 +133,22 @@ def test_submit_at_most_four_queries(
         assert rows[1].selected == [max(content.choices)] and rows[1].seq == 1
 
 
-def test_result_at_most_three_queries(player, attempt_in_progress, django_assert_max_num_queries):
+def test_result_at_most_three_queries(player, attempt_in_progress, assert_max_statements):
     player.post(reverse("quizzes:submit", args=[attempt_in_progress.pk]))
     url = reverse("quizzes:result", args=[attempt_in_progress.pk])
     player.get(url)
     # The attempt with its round and contest; the person's attempts in the round; the answer
     # rows when answers are shown.
-    with django_assert_max_num_queries(3):
+    with assert_max_statements(3):
         response = player.get(url)
     assert response.status_code == 200
 
 
-def test_home_at_most_three_queries(player, open_round, django_assert_max_num_queries):
-    player.get(reverse("rounds:home"))
+def test_home_at_most_three_queries(player, open_round, assert_max_statements):
+    player.get(reverse("operations:home"))
     # The current contest (at most two tries) and its rounds.
-    with django_assert_max_num_queries(3):
-        response = player.get(reverse("rounds:home"))
+    with assert_max_statements(3):
+        response = player.get(reverse("operations:home"))
     assert response.status_code == 200
     assert open_round.name in response.content.decode()
 
@@ -157,7 +156,7 @@ def test_home_at_most_three_queries(player, open_round, django_assert_max_num_qu
 def test_the_account_is_read_again_after_a_password_change(player, participant):
     """The cached account keeps Django's session check: a password change logs the other
     sessions out."""
-    url = reverse("quizzes:history")
+    url = reverse("operations:history")
     assert player.get(url).status_code == 200
     participant.user.set_password("another-password-42")
     participant.user.save()

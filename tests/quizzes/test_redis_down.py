@@ -10,10 +10,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from participants import cache as resilient_cache
+from core import cache as resilient_cache
 from quizzes.models import Attempt, AttemptAnswer
 from quizzes.selectors import choice_token, question_contents
-from tests.participants.test_cache import UNREACHABLE
+from tests.core.test_cache import UNREACHABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_participant_path_works_on_postgresql_alone(client, participant, open_round, caplog):
     resilient_cache._last_warning = 0.0
     client.force_login(participant.user)
-    with caplog.at_level(logging.WARNING, logger="participants.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         home = client.get("/")
         assert home.status_code == 200
 
@@ -49,7 +49,7 @@ def test_participant_path_works_on_postgresql_alone(client, participant, open_ro
         result = client.get(submitted.url)
         assert result.status_code == 200
 
-        health = client.get(reverse("rounds:healthz"))
+        health = client.get(reverse("operations:healthz"))
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED and attempt.score >= 1
     assert health.status_code == 200

@@ -5,9 +5,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from quizzes.bank import question_stats_export
+from quizzes.bank_export import question_stats_export
+from quizzes.bank_selectors import question_pool_counts
 from quizzes.models import Attempt, AttemptAnswer, Question
-from quizzes.selectors import question_pool_counts, round_question_stats, stats_group_size
+from quizzes.question_stats import round_question_stats, stats_group_size
 from rounds.models import Round
 from tests.factories import AnsweredLaterAttemptFactory, QuestionFactory, RoundFactory, TopicFactory
 

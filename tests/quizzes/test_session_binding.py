@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from participants.models import AuditLogEntry
+from core.models import AuditLogEntry
 from participants.services import ORGANISER_GROUP
 from quizzes.models import Attempt, AttemptAnswer
 from tests.factories import UserFactory

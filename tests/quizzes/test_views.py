@@ -250,7 +250,7 @@ def test_history_lists_attempts_per_round_and_the_counted_one(player, participan
     attempt = Attempt.objects.get()
     player.post(reverse("quizzes:submit", args=[attempt.pk]))
     player.post(reverse("quizzes:start", args=[open_round.pk]))
-    html = player.get(reverse("quizzes:history")).content.decode()
+    html = player.get(reverse("operations:history")).content.decode()
     assert first.status_code == 302
     assert open_round.name in html and "được tính" in html and "Đang làm — tiếp tục" in html
     assert 'class="rank-slot"' in html
@@ -284,7 +284,7 @@ def test_no_correct_answer_data_reaches_the_browser_before_the_round_closes(
     responses.append(client.get(reverse("quizzes:attempt", args=[attempt.pk])))
     responses.append(client.post(reverse("quizzes:submit", args=[attempt.pk]), follow=True))
     responses.append(client.get(reverse("quizzes:result", args=[attempt.pk])))
-    responses.append(client.get(reverse("quizzes:history")))
+    responses.append(client.get(reverse("operations:history")))
     for response in responses:
         body = response.content.decode()
         assert secret not in body

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from quizzes.bank import question_export
+from quizzes.bank_export import question_export
 from quizzes.models import Question
 
 

@@ -1,0 +1,266 @@
+"""Reading and writing spreadsheets: .xlsx (openpyxl) and .csv in UTF-8 with a BOM, which is
+what Excel needs to open Vietnamese text correctly. Exports stream: CSV row by row, xlsx via
+openpyxl's write-only mode into a temporary file, so a large export never sits in memory."""
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+class SpreadsheetError(ValueError):
+    """The uploaded file is refused as a whole. When its rows could still be read (formulas, a
+    CSV field over the reader's limit, too many rows), `rows` holds those read (row i of the list
+    is row i + 1 of the file) so that the caller can list the other bad rows too, and `problems`
+    the (row number, reason) pairs behind the refusal."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rows: list[list[str]] | None = None,
+        problems: Sequence[tuple[int, str]] = (),
+    ):
+        super().__init__(message)
+        self.message = message
+        self.rows = rows
+        self.problems = list(problems)
+
+
+# Imports are lists of units or people: far below these; a bigger file is refused before it
+# is parsed (an .xlsx is a zip: its unpacked size is checked too, against zip bombs).
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+
+
+def _xlsx_rows(content: bytes, *, sheet_name: str | None, max_rows: int) -> list[list[str]]:
+    buffer = io.BytesIO(content)
+    if not zipfile.is_zipfile(buffer):
+        raise SpreadsheetError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."))
+    with zipfile.ZipFile(buffer) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise SpreadsheetError(_("Tệp quá lớn để xử lý. Hãy chia nhỏ tệp."))
+    try:
+        workbook = load_workbook(buffer, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise SpreadsheetError(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from error
+    rows = []
+    formulas: list[tuple[int, str]] = []  # every formula cell, to list them all at once
+    try:
+        sheet = (
+            workbook[sheet_name]
+            if sheet_name and sheet_name in workbook.sheetnames
+            else workbook.worksheets[0]
+        )
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > max_rows + 1:
+                raise SpreadsheetError(
+                    _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows},
+                    rows=rows,
+                )
+            values = []
+            for column, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append((number, f"{get_column_letter(column)}{number}"))
+                values.append("" if cell.value is None else _cell_text(cell.value))
+            rows.append(values)
+    finally:
+        workbook.close()
+    if formulas:
+        raise SpreadsheetError(
+            _(
+                "Ô %(cell)s chứa công thức. Hãy sao chép và dán dạng giá trị "
+                "(Paste Values) rồi tải lên lại."
+            )
+            % {"cell": ", ".join(cell for _row, cell in formulas[:10])}
+            + ("…" if len(formulas) > 10 else ""),
+            rows=rows,
+            problems=[
+                (number, _("Ô %(cell)s chứa công thức.") % {"cell": cell})
+                for number, cell in formulas
+            ],
+        )
+    return rows
+
+
+def _csv_rows(content: bytes, *, max_rows: int) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            _("Tệp CSV phải được lưu với mã hóa UTF-8 (Excel: “CSV UTF-8”).")
+        ) from error
+    if "\x00" in text:
+        raise SpreadsheetError(_("Tệp không phải bảng tính CSV hợp lệ."))
+    # Excel in Vietnamese (and other comma-decimal locales) saves CSV with semicolons.
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+    except csv.Error as error:
+        number = len(rows) + 1  # the record that could not be read, as a spreadsheet counts
+        if "field larger than field limit" in str(error):
+            reason = _(
+                "Dòng %(row)d có một ô dài hơn %(limit)s ký tự, quá giới hạn đọc của tệp CSV. "
+                "Hãy rút ngắn ô đó; các dòng sau nó chưa được đọc."
+            ) % {"row": number, "limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+        else:  # a broken quote, a stray line break
+            reason = _(
+                "Dòng %(row)d không đọc được (dấu ngoặc kép hoặc xuống dòng sai chỗ); "
+                "các dòng sau nó chưa được đọc."
+            ) % {"row": number}
+        raise SpreadsheetError(reason, rows=rows, problems=[(number, reason)]) from error
+    if len(rows) > max_rows + 1:
+        raise SpreadsheetError(
+            _("Tệp có quá nhiều dòng (tối đa %(n)d dòng).") % {"n": max_rows},
+            rows=rows[: max_rows + 1],
+        )
+    return rows
+
+
+def spreadsheet_rows_read(
+    *,
+    content: bytes,
+    filename: str,
+    sheet_name: str | None = None,
+    max_rows: int | None = None,
+) -> list[list[str]]:
+    """Every row of the sheet `sheet_name` (else the first) or of the CSV, as stripped strings,
+    the header included; row i of the list is row i + 1 of the file. Refused clearly: another
+    type of file, an empty or too large file, a zip bomb, formulas, a CSV not in UTF-8."""
+    name = filename.lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+    if not content:
+        raise SpreadsheetError(_("Tệp rỗng."))
+    if len(content) > MAX_IMPORT_BYTES:
+        raise SpreadsheetError(
+            _("Tệp quá lớn (tối đa %(mb)d MB). Hãy chia nhỏ tệp.")
+            % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+    max_rows = max_rows or MAX_IMPORT_ROWS
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(content, sheet_name=sheet_name, max_rows=max_rows)
+    return _csv_rows(content, max_rows=max_rows)
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a participant named "=HYPERLINK(…)")
+    is written with a leading apostrophe, as plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(header) for header in headers])
+    for row in rows:
+        yield writer.writerow([_safe_cell(value) for value in row])
+
+
+def csv_response(
+    *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """A CSV download (UTF-8 with BOM) streamed row by row."""
+    response = StreamingHttpResponse(_csv_lines(headers, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(
+    *,
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+) -> FileResponse:
+    """An .xlsx download: bold filled header row, frozen, column widths set, written in
+    openpyxl's write-only mode to a temporary file that is streamed back."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, width in enumerate(widths or [22] * len(headers)):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="0B57A4")
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_safe_cell(value) for value in row])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def workbook_response(*, content: bytes, filename: str) -> HttpResponse:
+    """A workbook built in memory (small ones: templates, statistics) as a download."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def export_response(
+    *,
+    export_format: str,
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+):
+    if export_format == "csv":
+        return csv_response(filename=filename, headers=headers, rows=rows)
+    return xlsx_response(filename=filename, title=title, headers=headers, rows=rows, widths=widths)

@@ -1,0 +1,205 @@
+"""Admin registrations of the models whose admin spans apps, each registered once here, built
+from the bases and mixins the apps export: Round (rounds + quizzes' draw rules + leaderboard's
+results), Participant and Disqualification (a decision re-ranks rounds), Question (a re-score
+re-ranks rounds). The actions that run a flow across apps live here; they call one service
+each and queue re-rankings with operations.tasks.rounds_rerank_queue."""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from leaderboard.admin import RoundResultsAdminMixin
+from participants.admin import ParticipantAdmin
+from participants.models import Participant
+from quizzes.admin import QuestionAdmin
+from quizzes.models import Question
+from quizzes.round_admin import DrawRuleInline, RoundDrawRulesAdminMixin
+from rounds import admin as rounds_admin
+from rounds.forms import DisqualifyForm
+from rounds.models import Disqualification, Round
+from rounds.services import (
+    RoundStateError,
+    disqualification_change,
+    disqualification_create,
+    disqualification_delete,
+    participants_disqualify,
+)
+
+from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .tasks import rounds_rerank_queue, sweep_queue_at
+
+
+@admin.register(Round)
+class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.RoundAdmin):
+    """The round: its window and prizes (rounds), draw rules and question statistics
+    (quizzes), results and certificates (leaderboard), and the lifecycle actions."""
+
+    inlines = [*rounds_admin.RoundAdmin.inlines, DrawRuleInline]
+    list_display = [*rounds_admin.RoundAdmin.list_display, "results_count", "ties_to_decide"]
+    readonly_fields = [*rounds_admin.RoundAdmin.readonly_fields, "question_tools"]
+    fields = [*rounds_admin.RoundAdmin.fields, "question_tools"]
+    actions = [
+        "preview_draw",
+        "show_question_stats",
+        "close_now",
+        "recompute_ranking",
+        "publish_results",
+        "unpublish_results",
+        "download_prize_certificates",
+    ]
+
+    @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
+    def close_now(self, request, queryset):
+        for round in queryset:
+            try:
+                closed = round_close_now(round_id=round.pk, actor=request.user)
+            except RoundStateError as error:
+                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
+                continue
+            if not closed.is_practice:
+                sweep_queue_at(moment=closed.ends_at + closed.contest.grace)
+            self.message_user(
+                request,
+                _("%(name)s: đã đóng; kết quả sẽ được xếp hạng trong vòng một phút.")
+                % {"name": round.name},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=gettext_lazy("Xếp hạng lại"), permissions=["change"])
+    def recompute_ranking(self, request, queryset):
+        for round in queryset:
+            try:
+                summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
+            except RoundStateError as error:
+                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(name)s: %(results)d người được xếp hạng, đáp án câu dự đoán "
+                    "%(actual)d, %(awards)d giải."
+                )
+                % {
+                    "name": round.name,
+                    "results": summary.results,
+                    "actual": summary.prediction_actual,
+                    "awards": summary.awards,
+                },
+                messages.SUCCESS,
+            )
+            if summary.ties_to_decide:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(name)s: %(n)d người đồng hạng ở suất giải cuối, "
+                        "cần Ban Tổ chức quyết định.",
+                        "%(name)s: %(n)d người đồng hạng ở suất giải cuối, "
+                        "cần Ban Tổ chức quyết định.",
+                        summary.ties_to_decide,
+                    )
+                    % {"name": round.name, "n": summary.ties_to_decide},
+                    messages.WARNING,
+                )
+
+    @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
+    def publish_results(self, request, queryset):
+        for round in queryset:
+            try:
+                announcement = round_publish_and_announce(round_id=round.pk, actor=request.user)
+            except RoundStateError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            link = reverse("admin:content_announcement_change", args=[announcement.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("%(name)s: đã công bố kết quả.") % {"name": round.name},
+                    link,
+                    _("Sửa và đăng thông báo kết quả (bản nháp)")
+                    if not announcement.is_published
+                    else _("Xem thông báo kết quả"),
+                ),
+            )
+
+
+@admin.register(Participant)
+class ParticipantJudgingAdmin(ParticipantAdmin):
+    """The participant admin with "disqualify (with reason)", which re-ranks ranked rounds."""
+
+    actions = ["disqualify"]
+
+    @admin.action(
+        description=gettext_lazy("Loại khỏi cuộc thi (ghi rõ lý do)"), permissions=["change"]
+    )
+    def disqualify(self, request, queryset):
+        form = DisqualifyForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            contest = form.cleaned_data["contest"]
+            round_ids = participants_disqualify(
+                contest=contest,
+                participants=queryset,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+            rounds_rerank_queue(round_ids=round_ids)
+            self.message_user(
+                request,
+                _("Đã loại %(n)d người khỏi %(contest)s; %(rounds)d đợt sẽ được xếp hạng lại.")
+                % {"n": queryset.count(), "contest": contest.name, "rounds": len(round_ids)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/operations/disqualify.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Loại khỏi cuộc thi"),
+                "opts": self.model._meta,
+                "form": form,
+                "participants": queryset.select_related("user", "unit"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Disqualification)
+class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
+    """Adding, changing or lifting a decision goes through the rounds' services (which log
+    it) and re-ranks the ranked rounds it touches."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            round_ids = disqualification_change(disqualification=obj, actor=request.user)
+        else:
+            decision, round_ids = disqualification_create(
+                contest=obj.contest,
+                participant=obj.participant,
+                reason=obj.reason,
+                actor=request.user,
+            )
+            obj.pk = decision.pk
+        rounds_rerank_queue(round_ids=round_ids)
+
+    def delete_queryset(self, request, queryset):
+        for decision in queryset:
+            self.delete_model(request, decision)
+
+    def delete_model(self, request, obj):
+        rounds_rerank_queue(
+            round_ids=disqualification_delete(disqualification=obj, actor=request.user)
+        )
+
+
+@admin.register(Question)
+class QuestionRescoringAdmin(QuestionAdmin):
+    """The question bank's admin; a re-score by a changed key re-ranks the ranked rounds."""
+
+    def question_rescore(self, request, question):
+        result = super().question_rescore(request, question)
+        rounds_rerank_queue(round_ids=result.reranked_round_ids)
+        return result
