@@ -9,7 +9,8 @@ BENCH_SCENARIO picks one:
 
 Every acknowledged answer save is logged (attempt, question, seq, option tokens) to
 BENCH_ACKS for the correctness check; the SQL statements each response reports
-(X-Bench-Queries) are summed per request name into BENCH_QUERIES.
+(X-Bench-Queries) are summed per request name into BENCH_QUERIES, with the requests each
+server process served (X-Bench-Worker) under "_workers".
 """
 
 import itertools
@@ -41,6 +42,7 @@ _next_person = itertools.count()
 _next_user = itertools.count()
 _acks: list[str] = []
 _queries: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # requests, queries, transaction
+_workers: dict[str, int] = defaultdict(int)  # requests per server process (X-Bench-Worker)
 _done = {"n": 0}
 
 QUESTION = re.compile(r'data-question="(\d+)"')
@@ -52,6 +54,9 @@ def _count_queries(name, response, exception, **kwargs):
     if response is None or exception is not None:
         return
     headers = response.headers or {}
+    worker = headers.get("X-Bench-Worker")
+    if worker:
+        _workers[worker] += 1
     queries = headers.get("X-Bench-Queries")
     if queries is not None:
         entry = _queries[name]
@@ -67,7 +72,7 @@ def _write_logs(environment, **kwargs):
             out.write("".join(line + "\n" for line in _acks))
     if os.environ.get("BENCH_QUERIES"):
         with open(os.environ["BENCH_QUERIES"], "w") as out:
-            json.dump(dict(_queries), out)
+            json.dump({**_queries, "_workers": dict(_workers)}, out)
 
 
 def _headers(session: str, ip: str, **extra) -> dict:

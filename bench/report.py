@@ -47,6 +47,31 @@ def _cpu(r: dict) -> str:
     )
 
 
+def _spread(r: dict) -> str:
+    spread = r.get("worker_spread")
+    if not spread:
+        return "—"
+    mark = "" if spread["ok"] else " ⚠"
+    return f"{'/'.join(str(n) for n in spread['requests_per_worker'])} ({spread['largest_share']:.0%}){mark}"
+
+
+CPU_HEAD = (
+    "| request | server CPU ms/req | vs empty (CPU) | req/s | vs empty (req/s) | p99 ms | "
+    "requests per worker (largest share) | machine busy cores | load avg after |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+)
+
+
+def _cpu_row(name: str, r: dict, empty_cpu: float, empty_rps: float) -> str:
+    cpu = r["server_cpu_ms_per_request"]
+    return (
+        f"| {name} | {cpu:.3f} | {empty_cpu / max(cpu, 1e-6):.0%} | "
+        f"{r.get('throughput_rps', 0):,.0f} | {r.get('throughput_rps', 0) / empty_rps:.0%} | "
+        f"{_ms(r.get('p99_ms'))} | {_spread(r)} | {r.get('machine_busy_cores', '—')} | "
+        f"{r.get('load_average_after', '—')} |"
+    )
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     s = result["scenarios"]
@@ -72,14 +97,32 @@ def markdown(result: dict) -> str:
         out += [
             "## (a) Ceilings: answer save and quiz page vs an empty Django view (wrk)",
             "",
+            "By server CPU per request, the primary figure (ratio = the empty view's CPU per "
+            "request over this request's, in the same run):",
+            "",
+            CPU_HEAD,
+            *(
+                _cpu_row(label, c[key], c.get("empty_cpu_ms_per_request", 1), c["empty_mean_rps"])
+                for label, key in (
+                    ("empty view (before)", "empty_before"),
+                    ("answer save", "answer_save"),
+                    ("quiz page (reload)", "quiz_page"),
+                    ("empty view (after)", "empty_after"),
+                )
+                if "server_cpu_ms_per_request" in c[key]
+            ),
+            "",
             HEAD,
             _row("empty view (before)", c["empty_before"]),
             _row("answer save", save),
             _row("quiz page (reload)", page),
             _row("empty view (after)", c["empty_after"]),
             "",
-            f"Save / empty = **{c['save_vs_empty']:.0%}**, quiz page / empty = "
-            f"**{c['page_vs_empty']:.0%}** (empty view mean {c['empty_mean_rps']:,.0f} req/s).",
+            f"By CPU per request: save / empty = **{c.get('save_vs_empty_cpu', 0):.0%}**, quiz "
+            f"page / empty = **{c.get('page_vs_empty_cpu', 0):.0%}** (empty view "
+            f"{c.get('empty_cpu_ms_per_request', 0):.3f} ms). By throughput: save / empty = "
+            f"{c['save_vs_empty']:.0%}, quiz page / empty = {c['page_vs_empty']:.0%} (empty view "
+            f"mean {c['empty_mean_rps']:,.0f} req/s).",
             "",
             "Answer save: " + _cpu(save),
             "",
@@ -91,17 +134,14 @@ def markdown(result: dict) -> str:
         ]
         targets += [
             (
-                "answer save ≥ 1,200 req/s, p99 ≤ 75 ms, ≥ 45 % of empty",
-                f"{save['throughput_rps']:,.0f} req/s, p99 {save['p99_ms']:.0f} ms, "
-                f"{c['save_vs_empty']:.0%}",
-                save["throughput_rps"] >= 1200
-                and save["p99_ms"] <= 75
-                and c["save_vs_empty"] >= 0.45,
+                "answer save ≥ 70 % of the empty view by CPU/request, p99 ≤ 50 ms",
+                f"{c.get('save_vs_empty_cpu', 0):.0%}, p99 {save['p99_ms']:.0f} ms",
+                c.get("save_vs_empty_cpu", 0) >= 0.70 and save["p99_ms"] <= 50,
             ),
             (
-                "quiz page ≥ 1,000 req/s, p99 ≤ 100 ms",
-                f"{page['throughput_rps']:,.0f} req/s, p99 {page['p99_ms']:.0f} ms",
-                page["throughput_rps"] >= 1000 and page["p99_ms"] <= 100,
+                "quiz page ≥ 50 % of the empty view by CPU/request, p99 ≤ 100 ms",
+                f"{c.get('page_vs_empty_cpu', 0):.0%}, p99 {page['p99_ms']:.0f} ms",
+                c.get("page_vs_empty_cpu", 0) >= 0.50 and page["p99_ms"] <= 100,
             ),
             (
                 "queries: save 1, quiz page ≤ 2",
@@ -124,19 +164,28 @@ def markdown(result: dict) -> str:
             "scheduled: those not served within the run's time bound never pressed); "
             f"first to last start {r['starts_spread_seconds']} s. " + _cpu(r),
             "",
+            f"Server CPU per person (their “Vào thi” and first quiz page, with any waiting "
+            f"pages): **{r.get('server_cpu_ms_per_person', 0):.3f} ms**"
+            + (
+                f" = {r['server_cpu_ms_per_person'] / s['ceilings']['empty_cpu_ms_per_request']:.1f}"
+                " empty views of this run."
+                if "ceilings" in s and s["ceilings"].get("empty_cpu_ms_per_request")
+                else "."
+            )
+            + f" Requests per worker: {_spread(r)}.",
+            "",
             _check(r.get("check")),
         ]
         targets.append(
             (
                 f"start: {r['participants']:,} in {r['window_seconds']:.0f} s, 0 errors, exactly "
-                "N attempts, p99 ≤ 3 s",
+                "N attempts, all served within 20 s of the first",
                 f"{start.get('failures', '?')} errors, {r['attempts_created']:,} attempts for "
                 f"{start.get('requests', 0):,} presses, last start {r['starts_spread_seconds']} s "
                 f"after the first, p99 {start.get('p99_ms', 0):,.0f} ms",
                 start.get("failures") == 0
                 and r["attempts_created"] == r["participants"] == start.get("requests")
-                and r["starts_spread_seconds"] <= r["window_seconds"] + 1
-                and start.get("p99_ms", 1e9) <= 3000,
+                and r["starts_spread_seconds"] <= 20,
             )
         )
     if "mixed" in s:
