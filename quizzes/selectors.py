@@ -4,19 +4,22 @@ them, results and history. Query budgets are pinned by tests/quizzes/test_query_
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from participants.models import Participant
-from rounds.models import Disqualification, Round
+from rounds.models import Contest, Disqualification, Round
 
-from .models import FINISHED_STATES, Attempt, DrawRule, Question
+from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -237,6 +240,9 @@ class QuestionView:
     answered: bool
     is_correct: bool | None
     explanation: str
+    # The options' ids, in the order of `options`: for the server only (quizzes/page.py),
+    # never printed.
+    choice_ids: tuple[int, ...] = ()
 
 
 def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[QuestionView]:
@@ -248,6 +254,9 @@ def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[Questio
     for row in rows:
         content = contents[row.question_id]
         selected = set(row.selected)
+        choice_ids = tuple(
+            choice_id for choice_id in row.choice_order if choice_id in content.choices
+        )
         views.append(
             QuestionView(
                 position=row.position,
@@ -262,15 +271,94 @@ def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[Questio
                         selected=choice_id in selected,
                         correct=(choice_id in content.correct_ids) if reveal else None,
                     )
-                    for choice_id in row.choice_order
-                    if choice_id in content.choices
+                    for choice_id in choice_ids
                 ],
                 answered=bool(selected),
                 is_correct=row.is_correct if reveal else None,
                 explanation=content.explanation if reveal else "",
+                choice_ids=choice_ids,
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class AttemptPageState:
+    """What the quiz page of an attempt shows that changes while it runs, with what the page
+    checks before showing it (quizzes/page.py fills the rest from the cached page)."""
+
+    attempt_id: int
+    state: str
+    deadline: datetime
+    grace: timedelta
+    bind_to_session: bool
+    session_key: str
+    prediction: int | None
+    prediction_seq: int
+    answers: dict[int, tuple[list[int], int]]  # question id → (chosen option ids, seq)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state != Attempt.State.IN_PROGRESS
+
+
+def _db_datetime(value) -> datetime:
+    """A datetime from a raw query: aware already on PostgreSQL, text on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | None:
+    """The attempt of this account as its quiz page needs it on every request, in one query:
+    state, deadline, the contest's grace and session rule, the prediction, and each answer's
+    chosen options and sequence number. Written in SQL because it runs on every page view and
+    the ORM's four-table query costs more to compile and turn into objects than to run."""
+    attempt_table = Attempt._meta.db_table
+    answer_table = AttemptAnswer._meta.db_table
+    participant_table = Participant._meta.db_table
+    round_table = Round._meta.db_table
+    contest_table = Contest._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
+                   c.grace_seconds, c.bind_attempt_to_session,
+                   aa.question_id, aa.selected, aa.seq
+            FROM {attempt_table} a
+            JOIN {participant_table} p ON p.id = a.participant_id
+            JOIN {round_table} r ON r.id = a.round_id
+            JOIN {contest_table} c ON c.id = r.contest_id
+            LEFT JOIN {answer_table} aa ON aa.attempt_id = a.id
+            WHERE a.id = %s AND p.user_id = %s
+            """,
+            [attempt_id, user_id],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    state, deadline, prediction, prediction_seq, session_key, grace, bind = rows[0][:7]
+    answers = {}
+    for row in rows:
+        question_id, selected, seq = row[7:]
+        if question_id is not None:
+            answers[question_id] = (
+                json.loads(selected) if isinstance(selected, str) else selected or [],
+                seq,
+            )
+    return AttemptPageState(
+        attempt_id=attempt_id,
+        state=state,
+        deadline=_db_datetime(deadline),
+        grace=timedelta(seconds=grace),
+        bind_to_session=bool(bind),
+        session_key=session_key or "",
+        prediction=prediction,
+        prediction_seq=prediction_seq,
+        answers=answers,
+    )
 
 
 def attempt_of_user(*, attempt_id: int, user_id: int) -> Attempt | None:

@@ -6,9 +6,8 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,10 +16,12 @@ from django.views.decorators.http import require_POST
 from core.ratelimit import client_ip, rate_limited
 from rounds.models import Round
 
+from .page import page_html, page_shell_build, page_shell_cached
 from .selectors import (
     answers_revealed,
     attempt_counted,
     attempt_of_user,
+    attempt_page_state,
     attempt_questions,
     choice_ids_from_tokens,
     participant_attempts,
@@ -34,8 +35,6 @@ from .services import (
     attempt_submit,
 )
 
-# Autosave stops this long before the deadline, so it cannot race the final submit.
-AUTOSAVE_STOP_SECONDS = 1
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
 
@@ -106,31 +105,32 @@ def _attempt_or_404(request, attempt_id: int):
 @never_cache
 @login_required
 def attempt_page(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    try:
-        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
-    except AttemptError as error:
-        return _refusal(request, error)
+    """The quiz page: the attempt's changing values in one query, the rest from the page
+    rendered once for the attempt (quizzes/page.py)."""
+    state = attempt_page_state(attempt_id=attempt_id, user_id=request.user.pk)
+    if state is None:
+        raise Http404(_("Không tìm thấy lượt thi của bạn."))
     now = timezone.now()
-    if not attempt.is_finished and now >= attempt.deadline + attempt.round.contest.grace:
-        attempt = attempt_finalize(attempt_id=attempt.pk, now=now)
-    if attempt.is_finished:
-        return redirect("quizzes:result", attempt_id=attempt.pk)
-    remaining_ms = max(int((attempt.deadline - now).total_seconds() * 1000), 0)
-    context = {
-        "attempt": attempt,
-        "contest": attempt.round.contest,
-        "questions": attempt_questions(attempt=attempt),
-        "remaining_ms": remaining_ms,
-        "quiz_config": {
-            "saveUrl": reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
-            "resultUrl": reverse("quizzes:result", kwargs={"attempt_id": attempt.pk}),
-            "remainingMs": remaining_ms,
-            "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,
-            "predictionSeq": attempt.prediction_seq,
-        },
-    }
-    return render(request, "quizzes/attempt.html", context)
+    session_key = request.session.session_key
+    settled = not state.bind_to_session or (
+        state.session_key and state.session_key == (session_key or "")
+    )
+    if state.is_finished:
+        return redirect("quizzes:result", attempt_id=attempt_id)
+    shell = page_shell_cached(attempt_id=attempt_id)
+    if not settled or now >= state.deadline + state.grace or shell is None:
+        # Rare: a session to bind or refuse, an attempt to finalise, or the page to render.
+        attempt = _attempt_or_404(request, attempt_id)
+        try:
+            attempt_session_check(attempt=attempt, session_key=session_key)
+        except AttemptError as error:
+            return _refusal(request, error)
+        if now >= attempt.deadline + attempt.round.contest.grace:
+            attempt_finalize(attempt_id=attempt.pk, now=now)
+            return redirect("quizzes:result", attempt_id=attempt.pk)
+        if shell is None:
+            shell = page_shell_build(request=request, attempt=attempt)
+    return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
 
 
 @never_cache

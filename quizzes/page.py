@@ -1,0 +1,171 @@
+"""The quiz page of an attempt in progress, rendered once and filled in on every request.
+
+What an attempt shows does not change after it starts (its questions, their texts, the
+options in the attempt's order, the person's name, the round), except the options chosen,
+the sequence numbers, the prediction, the time left, the CSRF token and any message. The
+template is therefore rendered once per attempt and language with a marker in each of those
+places (a *slot*), split at the markers and kept in the cache (`PageShell`); every request
+reads the attempt's changing values from the database (`attempt_page_state`, one query: the
+database stays the source of truth, so a reload shows exactly what is saved) and joins the
+pieces with them. The template language never runs on the hot path (bench/: the page cost
+seven empty views when its context was built and rendered on each request).
+
+Slot values are built here from digits, fixed strings and already-escaped HTML; a slot never
+carries text from a person. The markers are private-use characters, replaced before any byte
+leaves the server; slots name choice ids, which never reach the page.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
+
+from core.a11y import page_classes
+
+from .models import Attempt
+from .selectors import AttemptPageState, attempt_questions
+from .templatetags.quiz_extras import clock_ms
+
+# Autosave stops this long before the deadline, so it cannot race the final submit.
+AUTOSAVE_STOP_SECONDS = 1
+# Kept a little longer than the attempt can last; a missing shell is simply built again.
+SHELL_EXTRA_SECONDS = 600
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SLOT = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
+_static_version = ""
+
+
+def _slot(name: str) -> str:
+    return f"{_OPEN}{name}{_CLOSE}"
+
+
+def _shell_version() -> str:
+    """Changes with every deployment that changes the static files (their hashed names are
+    in the shell), so a new release never serves an old release's page."""
+    global _static_version
+    if not _static_version:
+        _static_version = str(abs(hash((static("js/quiz.js"), static("css/site.css")))))
+    return _static_version
+
+
+def _shell_key(attempt_id: int, language: str) -> str:
+    return f"quiz-page:v1:{_shell_version()}:{attempt_id}:{language}"
+
+
+@dataclass(frozen=True)
+class PageShell:
+    """The page cut at its slots: `parts[0::2]` are fixed HTML, `parts[1::2]` slot names."""
+
+    parts: tuple[str, ...]
+    saved_text: str  # "đã lưu" in the page's language
+
+    def fill(self, values: dict[str, str]) -> str:
+        out = list(self.parts)
+        get = values.get
+        for index in range(1, len(out), 2):
+            out[index] = get(out[index], "")
+        return "".join(out)
+
+
+def _shell_context(attempt: Attempt) -> dict:
+    questions = [
+        {
+            "position": q.position,
+            "question_id": q.question_id,
+            "kind": q.kind,
+            "text": q.text,
+            "seq": _slot(f"seq:{q.question_id}"),
+            "saved_state": _slot(f"saved:{q.question_id}"),
+            "saved_text": _slot(f"savedtext:{q.question_id}"),
+            "options": [
+                {"token": option.token, "text": option.text, "checked": _slot(f"c:{choice_id}")}
+                for option, choice_id in zip(q.options, q.choice_ids, strict=True)
+            ],
+        }
+        for q in attempt_questions(attempt=attempt)
+    ]
+    slots = (
+        "html_class",
+        "messages",
+        "remaining_ms",
+        "clock",
+        "config",
+        "prediction",
+        "prediction_state",
+        "prediction_text",
+    )
+    return {
+        "attempt": attempt,
+        "contest": attempt.round.contest,
+        "questions": questions,
+        "slot": {name: _slot(name) for name in slots},
+        "csrf_token": _slot("csrf"),
+    }
+
+
+def page_shell_build(*, request, attempt: Attempt) -> PageShell:
+    """Render the page of this attempt once, in the request's language, and keep it for the
+    attempt's lifetime. `attempt` comes with its round, contest and participant."""
+    # The header shows the person's name: the profile loaded with the attempt.
+    request.user.participant = attempt.participant
+    html = render_to_string("quizzes/attempt.html", _shell_context(attempt), request=request)
+    shell = PageShell(parts=tuple(_SLOT.split(html)), saved_text=_("đã lưu"))
+    lifetime = (attempt.deadline - attempt.started_at).total_seconds() + SHELL_EXTRA_SECONDS
+    cache.set(_shell_key(attempt.pk, translation.get_language()), shell, max(int(lifetime), 600))
+    return shell
+
+
+def page_shell_cached(*, attempt_id: int) -> PageShell | None:
+    return cache.get(_shell_key(attempt_id, translation.get_language()))
+
+
+def _messages_html(request) -> str:
+    messages = list(get_messages(request))
+    if not messages:
+        return ""
+    return render_to_string("includes/messages.html", {"messages": messages})
+
+
+def page_html(*, request, shell: PageShell, state: AttemptPageState, now: datetime) -> str:
+    """The page of an attempt in progress for this request: the shell with the attempt's
+    saved answers, sequence numbers, prediction and time left."""
+    remaining_ms = max(int((state.deadline - now).total_seconds() * 1000), 0)
+    attempt_id = state.attempt_id
+    config = {
+        "saveUrl": reverse("quizzes:save", kwargs={"attempt_id": attempt_id}),
+        "resultUrl": reverse("quizzes:result", kwargs={"attempt_id": attempt_id}),
+        "remainingMs": remaining_ms,
+        "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,
+        "predictionSeq": state.prediction_seq,
+    }
+    saved_state, saved_text = ' data-state="saved"', shell.saved_text
+    values = {
+        "csrf": get_token(request),
+        "html_class": page_classes(request.COOKIES),
+        "messages": _messages_html(request),
+        "remaining_ms": str(remaining_ms),
+        "clock": clock_ms(remaining_ms),
+        "config": json_script(config, "quiz-config"),
+    }
+    if state.prediction is not None:
+        values["prediction"] = str(state.prediction)
+        values["prediction_state"] = saved_state
+        values["prediction_text"] = saved_text
+    for question_id, (selected, seq) in state.answers.items():
+        values[f"seq:{question_id}"] = str(seq)
+        if selected:
+            values[f"saved:{question_id}"] = saved_state
+            values[f"savedtext:{question_id}"] = saved_text
+            for choice_id in selected:
+                values[f"c:{choice_id}"] = " checked"
+    return shell.fill(values)
