@@ -96,38 +96,56 @@ def _attempt_context_key(attempt_id: int) -> str:
     return f"attempt-save-context:v3:{attempt_id}"
 
 
-def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
-    key = _attempt_context_key(attempt_id)
-    context = cache.get(key)
-    if context is None:
-        row = (
-            Attempt.objects.filter(pk=attempt_id)
-            .values_list(
-                "participant_id",
-                "participant__user_id",
-                "round_id",
-                "deadline",
-                "round__contest__grace_seconds",
-                "session_key",
-                "round__contest__bind_attempt_to_session",
-            )
-            .first()
+def _attempt_save_context_load(attempt_id: int) -> AttemptSaveContext | None:
+    row = (
+        Attempt.objects.filter(pk=attempt_id)
+        .values_list(
+            "participant_id",
+            "participant__user_id",
+            "round_id",
+            "deadline",
+            "round__contest__grace_seconds",
+            "session_key",
+            "round__contest__bind_attempt_to_session",
         )
-        if row is None:
-            return None
-        participant_id, user_id, round_id, deadline, grace_seconds, session_key, bind = row
-        grace = timedelta(seconds=grace_seconds)
-        context = AttemptSaveContext(
-            attempt_id=attempt_id,
-            participant_id=participant_id,
-            user_id=user_id,
-            round_id=round_id,
-            deadline_with_grace_seconds=(deadline + grace).timestamp(),
-            grace=grace,
-            bound_session_key=session_key if bind else "",
-        )
-        cache.set(key, context, ATTEMPT_CONTEXT_TIMEOUT)
+        .first()
+    )
+    if row is None:
+        return None
+    participant_id, user_id, round_id, deadline, grace_seconds, session_key, bind = row
+    grace = timedelta(seconds=grace_seconds)
+    context = AttemptSaveContext(
+        attempt_id=attempt_id,
+        participant_id=participant_id,
+        user_id=user_id,
+        round_id=round_id,
+        deadline_with_grace_seconds=(deadline + grace).timestamp(),
+        grace=grace,
+        bound_session_key=session_key if bind else "",
+    )
+    cache.set(_attempt_context_key(attempt_id), context, ATTEMPT_CONTEXT_TIMEOUT)
     return context
+
+
+def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
+    context = cache.get(_attempt_context_key(attempt_id))
+    return context if context is not None else _attempt_save_context_load(attempt_id)
+
+
+def attempt_save_facts(
+    *, attempt_id: int, question_id: int
+) -> tuple[AttemptSaveContext | None, QuestionContent | None]:
+    """The attempt's save context and the question's content in one cache round trip (the
+    autosave reads both on every tap), each loaded from the database when missing."""
+    context_key, question_key = _attempt_context_key(attempt_id), _question_cache_key(question_id)
+    found = cache.get_many([context_key, question_key])
+    context = found.get(context_key)
+    if context is None:
+        context = _attempt_save_context_load(attempt_id)
+    content = found.get(question_key)
+    if content is None:
+        content = question_contents(question_ids=[question_id]).get(question_id)
+    return context, content
 
 
 def attempt_save_contexts_forget(*, attempt_ids: Iterable[int]) -> None:

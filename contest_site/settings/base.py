@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "contest_site.request_logging.RequestIdMiddleware",
+    # The autosave (LEAN_PATHS) takes the shorter LEAN_MIDDLEWARE stack (core.lean).
+    "core.lean.LeanPathsMiddleware",
     # Compresses HTML and JSON (first, so that it runs last on the response); Django's
     # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
     "django.middleware.gzip.GZipMiddleware",
@@ -77,6 +79,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# What a JSON endpoint needs of the stack above, in the same order; tests/core/test_lean.py
+# checks that the autosave's URL matches LEAN_PATHS.
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+LEAN_PATHS = [r"/bai-thi/\d+/luu/\Z"]
 
 # The load-test harness (bench/) only: an empty reference view at /bench/empty/ and a count of
 # SQL statements per response (contest_site/bench.py). Never on in production.
