@@ -21,7 +21,6 @@ from datetime import datetime
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from core.a11y import page_classes
+from core.csrf import csrf_token_masked
 
 from .models import Attempt
 from .selectors import AttemptPageState, attempt_questions
@@ -59,7 +59,7 @@ def _shell_version() -> str:
 
 
 def _shell_key(attempt_id: int, language: str) -> str:
-    return f"quiz-page:v1:{_shell_version()}:{attempt_id}:{language}"
+    return f"quiz-page:v2:{_shell_version()}:{attempt_id}:{language}"
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class PageShell:
 
     parts: tuple[str, ...]
     saved_text: str  # "đã lưu" in the page's language
+    save_url: str
+    result_url: str
 
     def fill(self, values: dict[str, str]) -> str:
         out = list(self.parts)
@@ -119,7 +121,12 @@ def page_shell_build(*, request, attempt: Attempt) -> PageShell:
     # The header shows the person's name: the profile loaded with the attempt.
     request.user.participant = attempt.participant
     html = render_to_string("quizzes/attempt.html", _shell_context(attempt), request=request)
-    shell = PageShell(parts=tuple(_SLOT.split(html)), saved_text=_("đã lưu"))
+    shell = PageShell(
+        parts=tuple(_SLOT.split(html)),
+        saved_text=_("đã lưu"),
+        save_url=reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
+        result_url=reverse("quizzes:result", kwargs={"attempt_id": attempt.pk}),
+    )
     lifetime = (attempt.deadline - attempt.started_at).total_seconds() + SHELL_EXTRA_SECONDS
     cache.set(_shell_key(attempt.pk, translation.get_language()), shell, max(int(lifetime), 600))
     return shell
@@ -140,17 +147,16 @@ def page_html(*, request, shell: PageShell, state: AttemptPageState, now: dateti
     """The page of an attempt in progress for this request: the shell with the attempt's
     saved answers, sequence numbers, prediction and time left."""
     remaining_ms = max(int((state.deadline - now).total_seconds() * 1000), 0)
-    attempt_id = state.attempt_id
     config = {
-        "saveUrl": reverse("quizzes:save", kwargs={"attempt_id": attempt_id}),
-        "resultUrl": reverse("quizzes:result", kwargs={"attempt_id": attempt_id}),
+        "saveUrl": shell.save_url,
+        "resultUrl": shell.result_url,
         "remainingMs": remaining_ms,
         "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,
         "predictionSeq": state.prediction_seq,
     }
     saved_state, saved_text = ' data-state="saved"', shell.saved_text
     values = {
-        "csrf": get_token(request),
+        "csrf": csrf_token_masked(request),
         "html_class": page_classes(request.COOKIES),
         "messages": _messages_html(request),
         "remaining_ms": str(remaining_ms),
