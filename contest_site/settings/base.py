@@ -178,7 +178,8 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # A remembered login lasts until the contest's last round ends (rounds.sessions).
+    SESSION_ENGINE = "rounds.sessions"
 else:
     # A file cache, not an in-process one: the web server must read what the Celery worker
     # stores (the provisional boards, the time of the last sweep).
@@ -189,7 +190,7 @@ else:
             "TIMEOUT": 3600,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "rounds.sessions_db"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
