@@ -13,6 +13,7 @@ BENCH_ACKS for the correctness check; the SQL statements each response reports
 server process served (X-Bench-Worker) under "_workers".
 """
 
+import html
 import itertools
 import json
 import os
@@ -47,6 +48,8 @@ _done = {"n": 0}
 
 QUESTION = re.compile(r'data-question="(\d+)"')
 OPTION = re.compile(r'name="q(\d+)" value="([0-9a-f]{16})"')
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">')
+_waiting = {"pages": 0}
 
 
 @events.request.add_listener
@@ -121,22 +124,35 @@ class Participant(FastHttpUser):
                 gevent.sleep(delay)
             person = PEOPLE[index]
             headers = _headers(person["session"], _ip(index + 1))
-            with self.client.post(
-                f"/dot-thi/{ROUND}/vao-thi/",
-                headers=headers,
-                name="start",
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                location = response.headers.get("Location", "") if response.headers else ""
-                if response.status_code != 302 or "/bai-thi/" not in location:
-                    response.failure(f"start: {response.status_code} {location}")
-                    location = ""
+            location = self._start_through_the_queue(headers)
             if location:
                 self.client.get(location, headers=headers, name="quiz page (after start)")
             _done["n"] += 1
             if _done["n"] >= len(PEOPLE):
                 gevent.spawn_later(0.5, self.environment.runner.quit)
+
+    def _start_through_the_queue(self, headers) -> str:
+        """Press "Vào thi"; on the waiting page, do what its meta refresh does (wait the
+        seconds it says, then load its URL) until the quiz page's address comes back."""
+        method, url, name = "POST", f"/dot-thi/{ROUND}/vao-thi/", "start"
+        for _ in range(200):
+            with self.client.request(
+                method, url, headers=headers, name=name, allow_redirects=False,
+                catch_response=True,
+            ) as response:  # fmt: skip
+                location = response.headers.get("Location", "") if response.headers else ""
+                if response.status_code == 302 and "/bai-thi/" in location:
+                    return location
+                refresh = (
+                    REFRESH.search(response.text or "") if response.status_code == 200 else None
+                )
+                if refresh is None:
+                    response.failure(f"{name}: {response.status_code} {location}")
+                    return ""
+            _waiting["pages"] += 1
+            gevent.sleep(int(refresh.group(1)))
+            method, url, name = "GET", html.unescape(refresh.group(2)), "start (waiting page)"
+        return ""
 
     # --- (c) the realistic mixed flow ------------------------------------------------------
     def mixed(self):
@@ -144,18 +160,10 @@ class Participant(FastHttpUser):
         headers = _headers(person["session"], _ip(OFFSET + self.number + 1))
         gevent.sleep(random.uniform(0, THINK))  # arrivals spread out
         self.client.get("/", headers=headers, name="home")
-        with self.client.post(
-            f"/dot-thi/{ROUND}/vao-thi/",
-            headers=headers,
-            name="start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            location = response.headers.get("Location", "") if response.headers else ""
-            if response.status_code != 302 or "/bai-thi/" not in location:
-                response.failure(f"start: {response.status_code}")
-                gevent.sleep(THINK)
-                return
+        location = self._start_through_the_queue(headers)
+        if not location:
+            gevent.sleep(THINK)
+            return
         attempt = int(location.rstrip("/").rsplit("/", 1)[-1])
         page = self.client.get(location, headers=headers, name="quiz page")
         options: dict[int, list[str]] = defaultdict(list)

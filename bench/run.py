@@ -654,6 +654,10 @@ def main() -> None:
     parser.add_argument("--rush", type=int, help="participants pressing 'Vào thi'")
     parser.add_argument("--rush-window", type=float, default=10)
     parser.add_argument("--rush-users", type=int, default=500, help="Locust users for the rush")
+    parser.add_argument(
+        "--start-rate", type=float, default=float(os.environ.get("START_QUEUE_RATE") or 80),
+        help="starts a second the server admits; beyond it, the waiting page (START_QUEUE_RATE)",
+    )  # fmt: skip
     parser.add_argument("--mixed-users", type=int)
     parser.add_argument("--mixed-seconds", type=int)
     parser.add_argument("--think", type=float, help="seconds between answers in the mixed flow")
@@ -718,6 +722,7 @@ def main() -> None:
         "CACHE_KEY_PREFIX": "contest-bench",
         "BENCH_ENDPOINTS": "true",
         "RATE_LIMITS_ENABLED": "false",
+        "START_QUEUE_RATE": str(args.start_rate),
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": str(args.work / "var"),
         "STATIC_ROOT": str(args.work / "static"),
@@ -740,6 +745,7 @@ def main() -> None:
         },
         "parameters": {k: v for k, v in vars(args).items() if k in defaults or k in (
             "workers", "threads", "worker_class", "connections", "wrk_threads", "rush_window",
+            "start_rate",
             "rush_users",
             "login_users", "ceiling_attempts")},
         "scenarios": {},

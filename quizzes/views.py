@@ -2,17 +2,23 @@
 Thin: parse the request, call one service or selector, render."""
 
 import json
+import time
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
 from core.ratelimit import client_ip, rate_limited
 from rounds.models import Round
 
@@ -58,10 +64,7 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": str(message), "code": code}, status=status)
 
 
-@require_POST
-@login_required
-@rate_limited("attempt_start", as_json=False)
-def attempt_start_view(request, round_id: int):
+def _attempt_start(request, round_id: int):
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
     participant = _profile(request)
     if participant is None:
@@ -91,6 +94,61 @@ def attempt_start_view(request, round_id: int):
             ),
         )
     return redirect("quizzes:attempt", attempt_id=started.attempt.pk)
+
+
+def _start_when_admitted(request, round_id: int, place: Place):
+    """Start now if this place is due and the process has room, else (again) the waiting
+    page, which keeps the place."""
+    if place_due(place):
+        with Admission(scope="attempt_start", concurrency=settings.START_CONCURRENCY) as admitted:
+            if admitted:
+                return _attempt_start(request, round_id)
+    now = time.time()
+    seconds = max(int(place.seconds_left(now) + 0.999), 1)
+    context = {
+        "language": get_language(),
+        "position": place.position(now, start_rate()),
+        "seconds": seconds,
+        # Soon after the slot, and at least every 10 s so the figures stay fresh.
+        "refresh_seconds": min(seconds, 10),
+        "retry_url": reverse("quizzes:start_wait", args=[round_id])
+        + "?"
+        + urlencode({"cho": place.token}),
+    }
+    response = render(request, "quizzes/waiting.html", context)
+    response["Retry-After"] = str(context["refresh_seconds"])
+    return response
+
+
+@require_POST
+@login_required
+@rate_limited("attempt_start", as_json=False)
+def attempt_start_view(request, round_id: int):
+    """ "Vào thi": served at once while the site keeps up; beyond that, a place in the queue
+    (core.admission) and the waiting page."""
+    place = place_take(queue=f"start:{round_id}", owner=str(request.user.pk), rate=start_rate())
+    return _start_when_admitted(request, round_id, place)
+
+
+@never_cache
+@login_required
+def attempt_start_wait(request, round_id: int):
+    """The waiting page's refresh (a GET, so that a meta refresh works without JavaScript):
+    starts the attempt when the place carried in `cho` is due. Starting is idempotent (the
+    attempt in progress is given back), and the place is signed for this account."""
+    place = place_read(
+        queue=f"start:{round_id}", owner=str(request.user.pk), token=request.GET.get("cho", "")
+    )
+    if place is None:
+        return _refusal(
+            request,
+            AttemptError(
+                "queue_place_invalid",
+                _("Lượt xếp hàng không hợp lệ hoặc đã hết hạn. Hãy bấm “Vào thi” lại."),
+                status=400,
+            ),
+        )
+    return _start_when_admitted(request, round_id, place)
 
 
 def _attempt_or_404(request, attempt_id: int):

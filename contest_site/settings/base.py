@@ -303,6 +303,12 @@ RATE_LIMITS = {
     "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
     "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
 }
+# The 00h rush (core.admission): "Vào thi" beyond what the site can serve gets a place in a
+# queue and a waiting page that refreshes itself. START_QUEUE_RATE: starts a second the whole
+# deployment serves (bench/ measures it: docs/operations.md); START_CONCURRENCY: starts one
+# web process runs at once (the others wait their turn on the waiting page).
+START_QUEUE_RATE = float(os.environ.get("START_QUEUE_RATE") or 80)
+START_CONCURRENCY = int(os.environ.get("START_CONCURRENCY") or 2)
 # The privacy notice participants consent to at sign-up; a new text gets a new version.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2024-08-29")
 ACCOUNT_SIGNUP_FORM_CLASS = "participants.forms.SignupProfileForm"
