@@ -21,11 +21,12 @@ from datetime import datetime
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import json_script
+from django.utils.html import escape, json_script
 from django.utils.translation import gettext as _
 
 from core.a11y import page_classes
@@ -39,6 +40,7 @@ from .templatetags.quiz_extras import clock_ms
 AUTOSAVE_STOP_SECONDS = 1
 # Kept a little longer than the attempt can last; a missing shell is simply built again.
 SHELL_EXTRA_SECONDS = 600
+FRAME_CACHE_SECONDS = 300
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _SLOT = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
@@ -59,7 +61,7 @@ def _shell_version() -> str:
 
 
 def _shell_key(attempt_id: int, language: str) -> str:
-    return f"quiz-page:v2:{_shell_version()}:{attempt_id}:{language}"
+    return f"quiz-page:v3:{_shell_version()}:{attempt_id}:{language}"
 
 
 @dataclass(frozen=True)
@@ -79,48 +81,112 @@ class PageShell:
         return "".join(out)
 
 
-def _shell_context(attempt: Attempt) -> dict:
-    questions = [
-        {
-            "position": q.position,
-            "question_id": q.question_id,
-            "kind": q.kind,
-            "text": q.text,
-            "seq": _slot(f"seq:{q.question_id}"),
-            "saved_state": _slot(f"saved:{q.question_id}"),
-            "saved_text": _slot(f"savedtext:{q.question_id}"),
-            "options": [
-                {"token": option.token, "text": option.text, "checked": _slot(f"c:{choice_id}")}
-                for option, choice_id in zip(q.options, q.choice_ids, strict=True)
-            ],
-        }
-        for q in attempt_questions(attempt=attempt)
-    ]
-    slots = (
-        "html_class",
-        "messages",
-        "remaining_ms",
-        "clock",
-        "config",
-        "prediction",
-        "prediction_state",
-        "prediction_text",
+class _FrameUser:
+    """The account as the frame's header sees it: its name is a slot (the frame is shared by
+    every attempt of the round), whether it is an organiser is part of the frame's key."""
+
+    is_authenticated = True
+
+    def __init__(self, is_staff: bool):
+        self.is_staff = is_staff
+
+    def get_full_name(self) -> str:
+        return _slot("user_name")
+
+
+class _FrameRequest:
+    COOKIES: dict = {}
+
+    def get_full_path(self) -> str:
+        return _slot("path")
+
+
+_PER_REQUEST = (
+    "html_class",
+    "messages",
+    "remaining_ms",
+    "clock",
+    "config",
+    "prediction",
+    "prediction_state",
+    "prediction_text",
+)
+_PER_ATTEMPT = ("number", "submit_url", "questions", "user_name", "path")
+
+
+def _frame(*, request, round, is_staff: bool) -> str:
+    """The page of a round's attempts with every per-attempt and per-request value as a slot:
+    rendered by the template once per round, language and kind of account, kept briefly (an
+    organiser's change of the round's name or prediction question shows within minutes on
+    pages built afterwards)."""
+    key = (
+        f"quiz-frame:v1:{_shell_version()}:{round.pk}:{translation.get_language()}:{int(is_staff)}"
     )
-    return {
-        "attempt": attempt,
-        "contest": attempt.round.contest,
-        "questions": questions,
-        "slot": {name: _slot(name) for name in slots},
-        "csrf_token": _slot("csrf"),
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "round": round,
+            "contest": round.contest,
+            "slot": {name: _slot(name) for name in (*_PER_REQUEST, *_PER_ATTEMPT)},
+            "csrf_token": _slot("csrf"),
+            "user": _FrameUser(is_staff),
+            "request": _FrameRequest(),
+        }
+        html = render_to_string("quizzes/attempt.html", context, request=request)
+        cache.set(key, html, FRAME_CACHE_SECONDS)
+    return html
+
+
+def _questions_html(questions) -> str:
+    """The attempt's questions, options in its order, with slots for what each request fills
+    in. Written in Python, not in the template: it runs once per attempt (20 questions × 4
+    options), at the 00h rush thousands of times a minute."""
+    kind_note = _("(chọn tất cả phương án đúng)")
+    out = []
+    for q in questions:
+        multiple = q.kind == "multiple"
+        qid = q.question_id
+        number = _("Câu %(n)s") % {"n": q.position}
+        out.append(
+            f'    <li class="question" id="cau-{q.position}" data-question="{qid}" '
+            f'data-seq="{_slot(f"seq:{qid}")}">\n      <fieldset>\n'
+            f'        <legend><span class="qnum">{escape(number)}.</span> '
+            f"{linebreaksbr(q.text, autoescape=True)}\n"
+            + (f'          <span class="qkind">{escape(kind_note)}</span>\n' if multiple else "")
+            + "        </legend>\n"
+        )
+        kind = "checkbox" if multiple else "radio"
+        for option, choice_id in zip(q.options, q.choice_ids, strict=True):
+            out.append(
+                f'          <label class="option">\n            <input type="{kind}" '
+                f'name="q{qid}" value="{option.token}"{_slot(f"c:{choice_id}")}>\n'
+                f"            <span>{escape(option.text)}</span>\n          </label>\n"
+            )
+        out.append(
+            f'        <p class="save-state" data-save-state{_slot(f"saved:{qid}")}>'
+            f"{_slot(f'savedtext:{qid}')}</p>\n      </fieldset>\n    </li>\n"
+        )
+    return "".join(out)
+
+
+def page_shell_build(*, request, attempt: Attempt, questions=None) -> PageShell:
+    """The page of this attempt in the request's language, kept for the attempt's lifetime.
+    `attempt` comes with its round, contest and participant; `questions` (its
+    `attempt_questions`) spares their query when the caller has them."""
+    user = request.user
+    html = _frame(request=request, round=attempt.round, is_staff=user.is_staff)
+    name = attempt.participant.full_name or _("Hồ sơ của tôi")
+    per_attempt = {
+        "number": str(attempt.number),
+        "submit_url": reverse("quizzes:submit", args=[attempt.pk]),
+        "questions": _questions_html(
+            questions if questions is not None else attempt_questions(attempt=attempt)
+        ),
+        "user_name": escape(name),
+        "path": escape(request.get_full_path()),
     }
-
-
-def page_shell_build(*, request, attempt: Attempt) -> PageShell:
-    """Render the page of this attempt once, in the request's language, and keep it for the
-    attempt's lifetime. `attempt` comes with its round, contest and participant."""
-    # The header shows the person's name: the profile loaded with the attempt.
-    request.user.participant = attempt.participant
-    html = render_to_string("quizzes/attempt.html", _shell_context(attempt), request=request)
+    for name, value in per_attempt.items():
+        html = html.replace(_slot(name), value)
     shell = PageShell(
         parts=tuple(_SLOT.split(html)),
         saved_text=_("đã lưu"),

@@ -203,3 +203,24 @@ def test_a_multiple_choice_question_shows_every_chosen_option(client, participan
     html = _page(client, attempt).content.decode()
     assert sorted(_checked(html)) == sorted(chosen)
     assert 'type="checkbox"' in html
+
+
+def test_attempts_of_a_round_share_its_frame_and_each_shows_its_own(client, open_round, db):
+    from tests.factories import ParticipantFactory
+
+    pages = []
+    for name in ("Nguyễn Văn <An>", "Trần Thị Bình"):
+        participant = ParticipantFactory(full_name=name)
+        client.force_login(participant.user)
+        client.post(reverse("quizzes:start", args=[open_round.pk]))
+        attempt = Attempt.objects.get(participant=participant)
+        pages.append((attempt, _page(client, attempt)))
+
+    (first, first_page), (second, second_page) = pages
+    assert "quizzes/attempt.html" not in [t.name for t in second_page.templates]
+    html = second_page.content.decode()
+    assert "Trần Thị Bình" in html and "Nguyễn Văn" not in html
+    assert f'action="/bai-thi/{second.pk}/nop-bai/"' in html
+    ids = [row.question_id for row in second.answers.order_by("position")]
+    assert [int(q) for q in re.findall(r'data-question="(\d+)"', html)] == ids
+    assert "Nguyễn Văn &lt;An&gt;" in first_page.content.decode()
