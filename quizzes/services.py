@@ -63,6 +63,9 @@ class AttemptStart:
     attempt: Attempt
     resumed: bool
     shortened: bool  # less time than the contest's limit, because the round ends sooner
+    # The answer rows of a new attempt, as created (its page can be built without reading
+    # them back); empty for a resumed one.
+    answers: tuple[AttemptAnswer, ...] = ()
 
 
 def question_pool_draw(*, round: Round, count: int) -> list[int]:
@@ -155,7 +158,7 @@ def attempt_start(
                 session_key=session_key or "",
                 client_ip=client_ip,
             )
-            AttemptAnswer.objects.bulk_create(
+            answers = AttemptAnswer.objects.bulk_create(
                 AttemptAnswer(
                     attempt=attempt,
                     question_id=qid,
@@ -177,7 +180,10 @@ def attempt_start(
             ) from None
         return AttemptStart(attempt=winner, resumed=True, shortened=False)
     return AttemptStart(
-        attempt=attempt, resumed=False, shortened=deadline - now < contest.time_limit
+        attempt=attempt,
+        resumed=False,
+        shortened=deadline - now < contest.time_limit,
+        answers=tuple(answers),
     )
 
 

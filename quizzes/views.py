@@ -83,6 +83,14 @@ def _attempt_start(request, round_id: int):
         )
     except AttemptError as error:
         return _refusal(request, error)
+    if started.answers:
+        # The new attempt's page, built now from the rows in hand: its first view reads no
+        # more than a reload does.
+        page_shell_build(
+            request=request,
+            attempt=started.attempt,
+            questions=attempt_questions(attempt=started.attempt, rows=started.answers),
+        )
     if started.resumed:
         messages.info(request, _("Bạn đang có một lượt thi chưa nộp; tiếp tục làm bài."))
     elif started.shortened:

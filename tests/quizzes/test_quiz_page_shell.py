@@ -224,3 +224,17 @@ def test_attempts_of_a_round_share_its_frame_and_each_shows_its_own(client, open
     ids = [row.question_id for row in second.answers.order_by("position")]
     assert [int(q) for q in re.findall(r'data-question="(\d+)"', html)] == ids
     assert "Nguyễn Văn &lt;An&gt;" in first_page.content.decode()
+
+
+def test_the_first_page_after_start_reads_what_a_reload_reads(
+    client, participant, open_round, django_assert_max_num_queries
+):
+    client.force_login(participant.user)
+    response = client.post(reverse("quizzes:start", args=[open_round.pk]))
+    attempt = Attempt.objects.get(participant=participant)
+
+    with django_assert_max_num_queries(1):
+        page = client.get(response.url)
+
+    assert page.status_code == 200 and page.templates == []
+    assert page.content.decode().count('class="question"') == attempt.question_count
