@@ -199,12 +199,13 @@ def attempt_page(request, attempt_id: int):
     return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
 
 
-@never_cache
 @require_POST
 @rate_limited("answer_save", as_json=True)
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
-    {"prediction": n, "seq": n}."""
+    {"prediction": n, "seq": n}. No never_cache: a POST's answer is never stored by a cache
+    without explicit freshness information (RFC 9110 §9.3.3), and the headers cost CPU on the most
+    frequent request of the site."""
     if not request.user.is_authenticated:
         return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
     try:
