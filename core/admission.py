@@ -8,6 +8,7 @@ It travels in a signed token (no session write, no database row), bound to the a
 the path, and is shown as a position and an estimate. Abandoned places simply pass.
 """
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ class Place:
         return max(self.slot - now, 0.0)
 
     def position(self, now: float, rate: float) -> int:
-        """How many people are ahead (an estimate from the rate)."""
-        return int(self.seconds_left(now) * rate)
+        """How many people wait ahead (an estimate from the rate): the places between now
+        and this one."""
+        return max(math.ceil(round(self.seconds_left(now) * rate, 6)) - 1, 0)
 
 
 def _limit(scope: str, size: int) -> threading.BoundedSemaphore:
