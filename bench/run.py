@@ -308,7 +308,8 @@ def machine_info(args) -> dict:
         "cpu_model": model,
         "ram_gb": round(mem_kb / 2**20, 1),
         "load_average_at_start": os.getloadavg(),
-        "git_sha": git("rev-parse", "--short", "HEAD"),
+        # A copy of a commit outside git (`git archive`) names it in BENCH_GIT_SHA.
+        "git_sha": git("rev-parse", "--short", "HEAD") or os.environ.get("BENCH_GIT_SHA", ""),
         "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "python": platform.python_version(),
         "postgresql": postgres,
