@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from core.lean import LeanPathsMiddleware
 from quizzes.selectors import choice_token
@@ -70,7 +71,17 @@ def test_a_save_without_login_is_refused_in_json(client, attempt_in_progress):
     assert response.status_code == 401 and response.json()["code"] == "not_logged_in"
 
 
-def test_a_save_answers_in_the_chosen_language(client, participant, attempt_in_progress):
+@pytest.fixture
+def english_reader():
+    """The language a request activates stays active in the thread afterwards (Django does
+    not deactivate it): put Vietnamese back for the tests that follow."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_save_answers_in_the_chosen_language(
+    english_reader, client, participant, attempt_in_progress
+):
     client.force_login(participant.user)
     client.cookies["django_language"] = "en"
     row = attempt_in_progress.answers.order_by("position").first()

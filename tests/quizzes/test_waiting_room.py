@@ -7,7 +7,9 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from core import admission
 from quizzes.models import Attempt
@@ -126,6 +128,7 @@ def test_the_waiting_page_is_in_english_for_english_readers(slow_site, open_roun
     with time_machine.travel(time.time() + 4000, tick=False):
         _press(first, open_round)
         html = _press(second, open_round).content.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active
     assert 'lang="en"' in html and "Đang xếp hàng" not in html
 
 
