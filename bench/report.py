@@ -72,6 +72,76 @@ def _cpu_row(name: str, r: dict, empty_cpu: float, empty_rps: float) -> str:
     )
 
 
+def summary(result: dict) -> dict:
+    """The figures a later run compares itself with (bench/run.py --before)."""
+    out = {
+        "git_sha": result["machine"]["git_sha"],
+        "date": result["date"],
+        "load_average_at_start": result["machine"]["load_average_at_start"],
+        "load_average_at_end": result["machine"].get("load_average_at_end"),
+    }
+    c = result["scenarios"].get("ceilings")
+    if c and "empty_cpu_ms_per_request" in c:
+        out.update(
+            empty_cpu_ms=c["empty_cpu_ms_per_request"],
+            save_cpu_ms=c["answer_save"]["server_cpu_ms_per_request"],
+            page_cpu_ms=c["quiz_page"]["server_cpu_ms_per_request"],
+            save_vs_empty_cpu=c["save_vs_empty_cpu"],
+            page_vs_empty_cpu=c["page_vs_empty_cpu"],
+            ceiling_seconds=result["parameters"].get("ceiling_seconds"),
+        )
+    r = result["scenarios"].get("rush")
+    if r and "server_cpu_ms_per_person" in r:
+        out.update(
+            rush_people=r["participants"],
+            rush_cpu_ms_per_person=r["server_cpu_ms_per_person"],
+            rush_attempts=r["attempts_created"],
+            rush_spread_seconds=r["starts_spread_seconds"],
+            rush_errors=r["requests"].get("start", {}).get("failures"),
+        )
+        if c and "empty_cpu_ms_per_request" in c:
+            out["rush_empty_views_per_person"] = round(
+                r["server_cpu_ms_per_person"] / c["empty_cpu_ms_per_request"], 1
+            )
+    return out
+
+
+def _before_after(before: dict, after: dict) -> list[str]:
+    rows = [
+        ("empty view, server CPU ms/request", "empty_cpu_ms", "{:.3f}"),
+        ("answer save, server CPU ms/request", "save_cpu_ms", "{:.3f}"),
+        ("answer save / empty view (CPU)", "save_vs_empty_cpu", "{:.0%}"),
+        ("quiz page, server CPU ms/request", "page_cpu_ms", "{:.3f}"),
+        ("quiz page / empty view (CPU)", "page_vs_empty_cpu", "{:.0%}"),
+        ("00h rush: people scheduled", "rush_people", "{:,}"),
+        ("00h rush: server CPU ms per person (start + first page)", "rush_cpu_ms_per_person",
+         "{:.1f}"),
+        ("00h rush: empty views per person", "rush_empty_views_per_person", "{:.1f}"),
+        ("00h rush: attempts created within the run's bound", "rush_attempts", "{:,}"),
+        ("00h rush: first to last start, s", "rush_spread_seconds", "{}"),
+        ("00h rush: errors", "rush_errors", "{}"),
+        ("load average at start (1, 5, 15 min)", "load_average_at_start", "{}"),
+        ("load average at end", "load_average_at_end", "{}"),
+    ]  # fmt: skip
+
+    def cell(data, key, fmt):
+        value = data.get(key)
+        if value is None:
+            return "—"
+        if isinstance(value, list | tuple):
+            return ", ".join(f"{x:.2f}" for x in value)
+        return fmt.format(value)
+
+    out = [
+        f"## Before and after (before: {before.get('git_sha')}, {before.get('date')})",
+        "",
+        f"| figure | before ({before.get('git_sha')}) | after ({after.get('git_sha')}) |",
+        "| --- | ---: | ---: |",
+    ]
+    out += [f"| {label} | {cell(before, k, f)} | {cell(after, k, f)} |" for label, k, f in rows]
+    return [*out, ""]
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     s = result["scenarios"]
@@ -298,6 +368,8 @@ def markdown(result: dict) -> str:
             f"**{st['gb_per_100k_attempts_of_20']} GB per 100,000 attempts** of 20 questions.",
             "",
         ]
+    if result.get("before"):
+        out += _before_after(result["before"], summary(result))
     out += ["## DESIGN §4 targets", "", "| target | measured | |", "| --- | --- | --- |"]
     out += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in targets]
     out += [""]

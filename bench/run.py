@@ -679,6 +679,9 @@ def main() -> None:
     )
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--before", help="an earlier run's JSON: the report shows its figures beside this run's"
+    )
     args = parser.parse_args()
     # Stopped from outside (timeout, kill): still stop the server and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -817,8 +820,12 @@ def main() -> None:
     stem = f"{dt.date.today().isoformat()}-{result['machine']['git_sha']}"
     if quick:
         stem += "-quick"
-    (results / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
     sys.path.insert(0, str(BENCH))
+    if args.before:
+        from report import summary  # bench/report.py
+
+        result["before"] = summary(load_json(Path(args.before)))
+    (results / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
     (results / f"{stem}.md").write_text(report_markdown(result))
     log(f"report: {results / stem}.md ({result['total_seconds']} s in all)")
 
