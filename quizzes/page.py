@@ -15,6 +15,7 @@ carries text from a person. The markers are private-use characters, replaced bef
 leaves the server; slots name choice ids, which never reach the page.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +57,9 @@ def _shell_version() -> str:
     in the shell), so a new release never serves an old release's page."""
     global _static_version
     if not _static_version:
-        _static_version = str(abs(hash((static("js/quiz.js"), static("css/site.css")))))
+        # hashlib, not hash(): the same on every process and host (hash() is salted per run).
+        names = f"{static('js/quiz.js')}|{static('css/site.css')}".encode()
+        _static_version = hashlib.sha256(names).hexdigest()[:12]
     return _static_version
 
 
