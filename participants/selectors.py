@@ -1,11 +1,11 @@
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Participant, Unit, UnitLinkVisit, UnitRepresentative, User
+from .models import DataDeletionRequest, Participant, Unit, UnitLinkVisit, UnitRepresentative, User
 
 REQUIRED_PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "unit_id")
 
@@ -146,5 +146,42 @@ def unit_contacts(*, participant: Participant) -> list[str]:
 
 
 def deletion_request_pending(*, participant: Participant):
-    """The person's request to delete their account that organisers have not carried out yet."""
-    return participant.deletion_requests.filter(processed_at=None).first()
+    """The person's confirmed request to delete their account that organisers have not carried
+    out yet (an unconfirmed one is confirmed by submitting the page's form)."""
+    return participant.deletion_requests.filter(
+        processed_at=None, confirmed_at__isnull=False
+    ).first()
+
+
+def _open_confirmed_requests():
+    return DataDeletionRequest.objects.filter(processed_at=None, confirmed_at__isnull=False)
+
+
+def participants_due_for_anonymising() -> QuerySet[Participant]:
+    """People whose own open, confirmed deletion request is waiting, not yet anonymised, and
+    whose account is neither staff nor superuser: the only people anonymisation may touch.
+    (A subquery on the requests, not a filter through the reverse relation, which would
+    also match people who never asked.)"""
+    return (
+        Participant.objects.filter(
+            pk__in=_open_confirmed_requests().values("participant_id"),
+            anonymised_at=None,
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+        .select_related("user", "unit")
+        .order_by("pk")
+    )
+
+
+def deletion_requests_refused() -> QuerySet[Participant]:
+    """People with an open, confirmed deletion request whose account is staff or superuser:
+    never anonymised by the command; an administrator removes their rights first."""
+    return (
+        Participant.objects.filter(
+            pk__in=_open_confirmed_requests().values("participant_id"), anonymised_at=None
+        )
+        .filter(Q(user__is_staff=True) | Q(user__is_superuser=True))
+        .select_related("user")
+        .order_by("pk")
+    )

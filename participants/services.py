@@ -23,7 +23,7 @@ from .models import (
     UnitLinkVisit,
     User,
 )
-from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
+from .selectors import SIGNUP_UNIT_SESSION_KEY, participants_due_for_anonymising, unit_by_code
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
@@ -49,22 +49,43 @@ def personal_data_view_record(*, actor: User, target: models.Model) -> None:
 
 
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:
-    """Record a participant's request to delete their account (one pending at a time)."""
+    """Record a participant's confirmed request to delete their account (one pending at a
+    time). Called once the person ticked the confirmation box; an older pending request that
+    was never confirmed is confirmed now."""
+    now = timezone.now()
     pending = DataDeletionRequest.objects.filter(participant=participant, processed_at=None)
     try:
         with transaction.atomic():
-            return pending.first() or DataDeletionRequest.objects.create(participant=participant)
+            request = pending.select_for_update().first()
+            if request is None:
+                return DataDeletionRequest.objects.create(participant=participant, confirmed_at=now)
     except IntegrityError:  # a parallel request won: the partial unique index
-        return pending.get()
+        request = pending.get()
+    if request.confirmed_at is None:
+        pending.filter(pk=request.pk, confirmed_at=None).update(confirmed_at=now)
+        request.refresh_from_db()
+    return request
+
+
+class AnonymiseRefused(Exception):
+    """The person may not be anonymised: staff, superuser, or no open confirmed request."""
 
 
 @transaction.atomic
 def participant_anonymise(
     *, participant: Participant, actor: User | None, now: datetime | None = None
 ) -> None:
-    """Erase what identifies a person, keep their (now anonymous) attempts and results."""
+    """Erase what identifies a person, keep their (now anonymous) attempts and results.
+    Only a participant with an open, confirmed deletion request, who is neither staff nor
+    superuser, is ever touched: checked here, under the profile's row lock, whoever calls."""
     now = now or timezone.now()
-    user = participant.user
+    eligible = participants_due_for_anonymising().select_for_update(of=("self",))
+    if not eligible.filter(pk=participant.pk).exists():
+        raise AnonymiseRefused(
+            _("Không ẩn danh hóa %(name)s: không có yêu cầu xóa đã xác nhận đang chờ, "
+              "hoặc đây là tài khoản quản trị.") % {"name": participant.full_name}
+        )  # fmt: skip
+    user = User.objects.select_for_update().get(pk=participant.user_id)
     user.phone = f"anon-{user.pk}"
     user.email = ""
     user.is_active = False
@@ -83,18 +104,6 @@ def participant_anonymise(
         processed_at=now, processed_by=actor
     )
     audit_log_record(actor=actor, action="participant_anonymise", target=participant)
-
-
-def deletion_requests_process(*, actor: User | None = None) -> int:
-    """Carry out every pending deletion request. Returns how many people were anonymised."""
-    pending = Participant.objects.filter(
-        deletion_requests__processed_at=None, anonymised_at=None
-    ).select_related("user")
-    count = 0
-    for participant in pending:
-        participant_anonymise(participant=participant, actor=actor)
-        count += 1
-    return count
 
 
 # Columns of the unit import/export file, in order: (key, Vietnamese header).

@@ -631,3 +631,14 @@ def attempts_session_unbind(*, attempt_ids: list[int], actor: User | None) -> in
             )
     attempt_save_contexts_forget(attempt_ids=[attempt.pk for attempt in attempts])
     return len(attempts)
+
+
+def attempts_client_traces_clear(*, participant_id: int) -> int:
+    """Anonymisation: forget the address and session each of the person's attempts was taken
+    from (they identify a device); scores, answers and times stay."""
+    attempt_ids = list(
+        Attempt.objects.filter(participant_id=participant_id).values_list("pk", flat=True)
+    )
+    Attempt.objects.filter(pk__in=attempt_ids).update(client_ip=None, session_key="")
+    attempt_save_contexts_forget(attempt_ids=attempt_ids)
+    return len(attempt_ids)
