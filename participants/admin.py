@@ -22,7 +22,7 @@ from .models import (
     User,
 )
 from .phones import mask_cccd, national_format
-from .selectors import units_export_rows
+from .selectors import account_manageable_by, account_password_settable_by, units_export_rows
 from .services import UNIT_COLUMNS, UnitImportError, personal_data_view_record, units_import
 
 
@@ -115,27 +115,54 @@ class UserAdmin(DjangoUserAdmin):
     def phone_masked(self, user: User) -> str:
         return str(user)
 
+    # Rights an organiser (not a superuser) sees but never changes, on any account.
+    RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and account_manageable_by(
+            actor=request.user, account=obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and account_manageable_by(
+            actor=request.user, account=obj
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, id)
+        if account is not None and not account_password_settable_by(
+            actor=request.user, account=account
+        ):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and not can_view_personal_data(request):
             readonly.append("phone_masked")
+        if obj is not None and not request.user.is_superuser:
+            readonly += ["is_staff", "groups"]
         return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
+        hidden = set()
         if not request.user.is_superuser:
-            # Organisers manage accounts but cannot grant themselves or others more rights.
-            fieldsets = [fs for fs in fieldsets if "is_superuser" not in fs[1]["fields"]]
-        if not can_view_personal_data(request):
-            fieldsets = [
-                (name, {**opts, "fields": [
-                    "phone_masked" if f == "phone" else f for f in opts["fields"]
-                ]})
-                for name, opts in fieldsets
-            ]  # fmt: skip
-        return fieldsets
+            # Organisers see whether an account is staff and its groups; nothing more.
+            hidden |= {"is_superuser", "user_permissions"}
+        if not account_password_settable_by(actor=request.user, account=obj):
+            hidden.add("password")
+        masked = not can_view_personal_data(request)
+        fieldsets = [
+            (name, {**opts, "fields": [
+                "phone_masked" if masked and f == "phone" else f
+                for f in opts["fields"] if f not in hidden
+            ]})
+            for name, opts in fieldsets
+        ]  # fmt: skip
+        return [(name, opts) for name, opts in fieldsets if opts["fields"]]
 
 
 class SubUnitInline(admin.TabularInline):

@@ -185,3 +185,18 @@ def deletion_requests_refused() -> QuerySet[Participant]:
         .select_related("user")
         .order_by("pk")
     )
+
+
+def account_manageable_by(*, actor: User, account: User | None) -> bool:
+    """Whether `actor` may change `account` in the admin. Staff and superuser accounts
+    (organisers, administrators) are changed only by a superuser: an organiser who could edit
+    them could take one over (password, phone) or raise their own rights."""
+    if account is None or actor.is_superuser:
+        return True
+    return not (account.is_staff or account.is_superuser)
+
+
+def account_password_settable_by(*, actor: User, account: User) -> bool:
+    """Only a superuser sets a password in the admin, and only a staff account's: a
+    participant resets their own with the code sent to their phone."""
+    return actor.is_superuser and account.is_staff

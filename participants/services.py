@@ -7,7 +7,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,18 +26,72 @@ from .models import (
 from .selectors import SIGNUP_UNIT_SESSION_KEY, participants_due_for_anonymising, unit_by_code
 
 ORGANISER_GROUP = "Ban Tổ chức"
-PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
+PERSONAL_DATA_GROUP = "Ban Tổ chức — dữ liệu cá nhân"
+_PERSONAL_DATA_GROUP_OLD_NAMES = ("Ban Tổ chức — xem dữ liệu cá nhân",)
 ORGANISER_APPS = ("core", "participants", "rounds", "quizzes", "content", "leaderboard", "account")
+
+_ALL = ("view", "add", "change", "delete")
+_READ = ("view",)
+# The least the organisers' group needs, model by model. Rows written only by the services
+# (results, awards, statistics, certificates, the audit log, deletion requests, visits) are
+# read-only; nobody deletes a person or an account (deletion is anonymisation, at the
+# person's request); attempts are changed only by the admin's "unlock" action. Accounts can
+# be added and changed, but the user admin keeps rights, passwords and staff accounts to
+# superusers (participants.selectors.account_manageable_by).
+ORGANISER_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "account.emailaddress": _READ,
+    "content.announcement": _ALL,
+    "content.contestrules": _ALL,
+    "content.studymaterial": _ALL,
+    "core.auditlogentry": _READ,
+    "leaderboard.activitystat": _READ,
+    "leaderboard.award": _READ,
+    "leaderboard.certificate": _READ,
+    "leaderboard.officialreportsettings": ("view", "add", "change"),
+    "leaderboard.participationstat": _READ,
+    "leaderboard.roundresult": _READ,
+    "leaderboard.scorestat": _READ,
+    "participants.datadeletionrequest": _READ,
+    "participants.participant": ("view", "add", "change"),
+    "participants.unit": _ALL,
+    "participants.unitlinkvisit": _READ,
+    "participants.unitrepresentative": _ALL,
+    "participants.user": ("view", "add", "change"),
+    "quizzes.attempt": ("view", "change"),
+    "quizzes.attemptanswer": _READ,
+    "quizzes.choice": _ALL,
+    "quizzes.drawrule": _ALL,
+    "quizzes.question": _ALL,
+    "quizzes.topic": _ALL,
+    "rounds.contest": _ALL,
+    "rounds.disqualification": _ALL,
+    "rounds.prizetier": _ALL,
+    "rounds.round": _ALL,
+}
+
+
+def _organiser_permissions() -> models.QuerySet[Permission]:
+    wanted = Q()
+    for label, actions in ORGANISER_PERMISSIONS.items():
+        app_label, model = label.split(".")
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return Permission.objects.filter(wanted)
 
 
 def organiser_groups_sync() -> None:
-    """Create or refresh the organisers' groups: every permission of the contest apps,
-    except full personal data, which has a group of its own (DESIGN §2, privacy)."""
+    """Create or refresh the organisers' groups: "Ban Tổ chức" gets the least it needs
+    (ORGANISER_PERMISSIONS); full personal data has a group of its own (DESIGN §2, privacy).
+    The personal-data group's earlier name is renamed, its members kept."""
     organisers, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
-    permissions = Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(
-        codename=PERSONAL_DATA_CODENAME
-    )
-    organisers.permissions.set(permissions)
+    organisers.permissions.set(_organiser_permissions())
+    if not Group.objects.filter(name=PERSONAL_DATA_GROUP).exists():
+        Group.objects.filter(name__in=_PERSONAL_DATA_GROUP_OLD_NAMES).update(
+            name=PERSONAL_DATA_GROUP
+        )
     personal, _ = Group.objects.get_or_create(name=PERSONAL_DATA_GROUP)
     personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_CODENAME))
 
