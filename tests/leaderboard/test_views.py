@@ -157,6 +157,21 @@ def test_personal_data_permission_shows_full_phone_and_cccd(organiser_client, or
     assert AuditLogEntry.objects.get(action="export_unit_people").details["full_personal_data"]
 
 
+def test_unit_report_page_with_full_personal_data_is_logged(organiser_client, organiser, world):
+    """Issue 14.11: the HTML list of people is logged like the exports when it shows full
+    data; a masked page is not."""
+    url = reverse("leaderboard:unit_report", args=["so"])
+    masked = organiser_client.get(url).content.decode()
+    assert "038190001234" not in masked
+    assert not AuditLogEntry.objects.filter(action="view_unit_people").exists()
+    organiser.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    full = organiser_client.get(url).content.decode()
+    assert "038190001234" in full
+    entry = AuditLogEntry.objects.get(action="view_unit_people")
+    assert entry.actor == organiser and entry.target_id == str(world["units"]["so"].pk)
+    assert entry.details["people"] == 2 and entry.details["full_personal_data"] is True
+
+
 def test_ranking_export_has_every_tie_break_value(organiser_client, world):
     round1 = world["round"]
     for rank, name in ((1, "alice"), (2, "bob")):
