@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 
+from participants.admin import PhoneSearchAdminMixin
 from rounds.models import Round
 
 from .certificates import CertificateError, round_prize_certificates_zip
@@ -14,7 +15,7 @@ from .reports.admin import OfficialReportSettingsAdmin  # noqa: F401 (registers 
 
 
 @admin.register(RoundResult)
-class RoundResultAdmin(admin.ModelAdmin):
+class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = [
         "rank",
         "participant",
@@ -26,7 +27,9 @@ class RoundResultAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = ["round__contest", "round"]
-    search_fields = ["participant__full_name", "participant__user__phone"]
+    search_fields = ["participant__full_name"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "round", "round__contest"]
     readonly_fields = [
         "round",
@@ -45,10 +48,12 @@ class RoundResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = ["round", "tier", "participant", "result", "needs_decision"]
     list_filter = ["round__contest", "round", "needs_decision"]
     search_fields = ["participant__full_name"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["round", "tier", "participant", "result"]
     readonly_fields = ["round", "participant", "tier", "result", "created_at"]
 

@@ -22,8 +22,19 @@ from .models import (
     User,
 )
 from .phones import mask_cccd, national_format
-from .selectors import account_manageable_by, account_password_settable_by, units_export_rows
-from .services import UNIT_COLUMNS, UnitImportError, personal_data_view_record, units_import
+from .selectors import (
+    account_manageable_by,
+    account_password_settable_by,
+    personal_search,
+    units_export_rows,
+)
+from .services import (
+    UNIT_COLUMNS,
+    UnitImportError,
+    personal_data_search_record,
+    personal_data_view_record,
+    units_import,
+)
 
 
 def can_view_personal_data(request) -> bool:
@@ -56,6 +67,37 @@ class PersonalDataAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class PhoneSearchAdminMixin:
+    """Admin search by phone number or CCCD, in any spelling. `search_fields` name no phone
+    or CCCD field: these are matched here, exactly for a whole number, by parts only for
+    organisers allowed full personal data (participants.selectors.personal_search); every
+    such search is audit-logged."""
+
+    phone_search_field = "user__phone"
+    cccd_search_field: str | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        full_access = can_view_personal_data(request)
+        lookup = personal_search(
+            term=search_term.strip(),
+            phone_field=self.phone_search_field,
+            cccd_field=self.cccd_search_field,
+            partial_allowed=full_access,
+        )
+        if lookup is None:
+            return results, may_have_duplicates
+        found = queryset.filter(lookup.condition)
+        personal_data_search_record(
+            actor=request.user,
+            model_label=self.model._meta.label,
+            kind=lookup.kind,
+            found_ids=list(found.values_list("pk", flat=True)[:50]),
+            full_access=full_access,
+        )
+        return results | found, may_have_duplicates
+
+
 class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"),
@@ -67,7 +109,7 @@ class UnitImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
     ordering = ["phone"]
     list_display = [
         "display_phone",
@@ -78,7 +120,9 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     ]
     list_filter = ["is_staff", "is_superuser", "is_active", "phone_verified", "groups"]
-    search_fields = ["phone", "email", "participant__full_name"]
+    search_fields = ["email", "participant__full_name"]
+    phone_search_field = "phone"
+    cccd_search_field = "participant__cccd"
     fieldsets = (
         (None, {"fields": ("phone", "phone_verified", "password")}),
         (_("Thông tin"), {"fields": ("email",)}),
@@ -253,14 +297,15 @@ class UnitAdmin(admin.ModelAdmin):
         )
 
 
-class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """Base of the participant admin, registered by operations.admin (which adds the
     disqualification decided against a contest)."""
 
     personal_fields = ("cccd", "date_of_birth")
     list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["full_name", "user__phone", "cccd"]
+    search_fields = ["full_name"]
+    cccd_search_field = "cccd"
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
     readonly_fields = [
@@ -297,9 +342,9 @@ class DataDeletionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitRepresentative)
-class UnitRepresentativeAdmin(admin.ModelAdmin):
+class UnitRepresentativeAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit"]
-    search_fields = ["user__phone", "unit__name", "unit__code"]
+    search_fields = ["user__participant__full_name", "unit__name", "unit__code"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
 

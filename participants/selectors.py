@@ -1,11 +1,16 @@
+import contextlib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import DataDeletionRequest, Participant, Unit, UnitLinkVisit, UnitRepresentative, User
+from .phones import normalize_phone
 
 REQUIRED_PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "unit_id")
 
@@ -200,3 +205,37 @@ def account_password_settable_by(*, actor: User, account: User) -> bool:
     """Only a superuser sets a password in the admin, and only a staff account's: a
     participant resets their own with the code sent to their phone."""
     return actor.is_superuser and account.is_staff
+
+
+@dataclass(frozen=True)
+class PersonalSearch:
+    """How an admin search term is matched against phone numbers and CCCD."""
+
+    condition: Q
+    kind: str  # "phone", "cccd" (a whole number, exact) or "partial" (digits, contains)
+
+
+_SEARCH_SEPARATORS = re.compile(r"[\s.\-()]")
+_PARTIAL_DIGITS = re.compile(r"^\+?\d{3,12}$")
+
+
+def personal_search(
+    *, term: str, phone_field: str, cccd_field: str | None, partial_allowed: bool
+) -> PersonalSearch | None:
+    """The phone/CCCD condition of an admin search, whatever the spelling (0987650001,
+    84987650001, +84987650001, 0987 650 001). A whole number matches exactly; parts of
+    numbers ("contains") only for readers allowed full personal data, since 26 "contains"
+    searches recovered a masked number (issue 14.5). None: the term is not a number."""
+    with contextlib.suppress(ValidationError):
+        return PersonalSearch(Q(**{phone_field: normalize_phone(term)}), "phone")
+    digits = _SEARCH_SEPARATORS.sub("", term or "")
+    if cccd_field and len(digits) == 12 and digits.isascii() and digits.isdigit():
+        return PersonalSearch(Q(**{cccd_field: digits}), "cccd")
+    if partial_allowed and _PARTIAL_DIGITS.match(digits):
+        digits = digits.lstrip("+")
+        national = digits[1:] if digits.startswith("0") else digits
+        condition = Q(**{f"{phone_field}__contains": national})
+        if cccd_field:
+            condition |= Q(**{f"{cccd_field}__contains": digits})
+        return PersonalSearch(condition, "partial")
+    return None

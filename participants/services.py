@@ -102,6 +102,22 @@ def personal_data_view_record(*, actor: User, target: models.Model) -> None:
     audit_log_record(actor=actor, action="personal_data_view", target=target)
 
 
+def personal_data_search_record(
+    *, actor: User, model_label: str, kind: str, found_ids: list[int], full_access: bool
+) -> None:
+    """An organiser looked people up by phone or CCCD in the admin: logged with the ids
+    found (never the number itself: the log is read by organisers without the permission)."""
+    audit_log_record(
+        actor=actor,
+        action="personal_data_search",
+        model=model_label,
+        kind=kind,
+        found=len(found_ids),
+        found_ids=found_ids[:50],
+        full_personal_data=full_access,
+    )
+
+
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:
     """Record a participant's confirmed request to delete their account (one pending at a
     time). Called once the person ticked the confirmation box; an older pending request that
