@@ -89,7 +89,7 @@ def test_with_the_personal_data_group_parts_of_numbers_work_and_are_logged(
     organiser_client, organiser, people
 ):
     organiser.groups.add(Group.objects.get(name=PERSONAL_DATA_GROUP))
-    target, others = people
+    _target, others = people
     page = _changelist(organiser_client, "participants_participant", "0987 650")
     assert "Hoàng Thị Cần Tìm" in page and all(o.full_name in page for o in others)
     entry = AuditLogEntry.objects.get(action="personal_data_search")
