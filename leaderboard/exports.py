@@ -190,6 +190,8 @@ WINNERS_HEADERS = (
     gettext_lazy("Hạng"),
     gettext_lazy("Họ và tên"),
     gettext_lazy("Số điện thoại"),
+    gettext_lazy("Email"),
+    gettext_lazy("Số CCCD"),
     gettext_lazy("Đơn vị"),
     gettext_lazy("Điểm"),
     gettext_lazy("Sai số dự đoán"),
@@ -212,6 +214,9 @@ def winners_rows(*, contest: Contest, full_personal_data: bool) -> Iterator[tupl
             award.result.rank,
             person.full_name,
             _phone(person.user.phone, full_personal_data),
+            # Contacting winners: e-mail and CCCD in full only with the permission.
+            person.user.email if full_personal_data else "",
+            (person.cccd or "") if full_personal_data else mask_cccd(person.cccd or ""),
             person.unit.name if person.unit else "",
             award.result.score,
             award.result.prediction_error,

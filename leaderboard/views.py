@@ -241,7 +241,7 @@ def winners_export(request, fmt: str):
             export_format=fmt,
             full_personal_data=user_sees_personal_data(user=request.user),
         ),
-        widths=[10, 20, 8, 30, 16, 40, 8, 14, 14, 14],
+        widths=[10, 20, 8, 30, 16, 30, 16, 40, 8, 14, 14, 14],
     )
 
 

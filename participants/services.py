@@ -102,6 +102,13 @@ def personal_data_view_record(*, actor: User, target: models.Model) -> None:
     audit_log_record(actor=actor, action="personal_data_view", target=target)
 
 
+def personal_data_list_record(*, actor: User, model_label: str, ids: list[int]) -> None:
+    """An organiser saw a list with people's full contact details (e.g. the winners)."""
+    audit_log_record(
+        actor=actor, action="personal_data_view", model=model_label, shown=len(ids), ids=ids
+    )
+
+
 def personal_data_search_record(
     *, actor: User, model_label: str, kind: str, found_ids: list[int], full_access: bool
 ) -> None:
