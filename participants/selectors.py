@@ -2,6 +2,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +40,11 @@ def unit_link_url(*, unit: Unit) -> str:
 
 def contest_home_url() -> str:
     return settings.SITE_URL + "/"
+
+
+def contest_qr_caption() -> str:
+    """Under the contest's QR code: the site's address as people type it (no scheme)."""
+    return urlsplit(settings.SITE_URL).netloc
 
 
 def unit_tree_children() -> dict[int | None, list[int]]:

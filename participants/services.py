@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -406,6 +407,38 @@ def unit_link_visit_record(*, unit: Unit, day: dt.date | None = None) -> None:
             f"{UnitLinkVisit._meta.db_table}.count + 1",
             [unit.pk, day],
         )
+
+
+# Visitors who bring no cookie of ours (a first visit, or a client that keeps none) are
+# counted at most this many times per unit, day and address: an office behind one address
+# scanning a poster is counted, a script hammering the link costs at most this many writes.
+UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS = 300
+_UNIT_VISIT_CODES_KEPT = 30
+
+
+def unit_link_visit_count(
+    *, unit: Unit, counted: str, address: str, day: dt.date | None = None
+) -> str:
+    """Count a visit through the unit's link once per visitor per day. `counted` is what the
+    visitor's signed cookie says was counted already ("<day>|code,code", empty for none);
+    returns the cookie's new value."""
+    day = day or timezone.localdate()
+    stamp, _sep, codes = counted.partition("|")
+    seen = [code for code in codes.split(",") if code] if stamp == day.isoformat() else []
+    if unit.code in seen:
+        return counted
+    if not counted:
+        key = f"unit-visit:{unit.pk}:{day.isoformat()}:{address}"
+        cache.add(key, 0, timeout=2 * 24 * 3600)
+        try:
+            over = cache.incr(key) > UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS
+        except ValueError:  # the cache is down: count, as before
+            over = False
+        if over:
+            return counted
+    unit_link_visit_record(unit=unit, day=day)
+    seen = [*seen, unit.code][-_UNIT_VISIT_CODES_KEPT:]
+    return f"{day.isoformat()}|{','.join(seen)}"
 
 
 def participant_register(
