@@ -102,6 +102,7 @@ class RoundAdmin(admin.ModelAdmin):
         "starts_at",
         "ends_at",
         "is_practice",
+        "allow_revealed_questions",
         "state",
         "timing",
         "prediction_actual",
