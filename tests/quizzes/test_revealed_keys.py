@@ -104,3 +104,22 @@ def test_the_round_admin_says_how_many_revealed_questions_its_pool_holds(organis
     page = organiser_client.get(url).content.decode()
     assert "5 câu trong ngân hàng của đợt đã lộ đáp án ở các đợt trước: không được" in page
     assert 'name="allow_revealed_questions"' in page
+
+
+def test_draw_rules_must_be_satisfiable_without_the_revealed_questions(season):
+    from django.core.exceptions import ValidationError
+
+    from quizzes.draw_rules import draw_rules_validate
+
+    rounds_sweep()
+    round2 = season["round2"]
+    topic = Question.objects.get(pk=next(iter(season["shown"]))).topic
+    Question.objects.update(topic=topic)
+    with pytest.raises(ValidationError) as error:
+        draw_rules_validate(round=round2, rules=[(topic, 2, 6)])
+    assert "chỉ có 5 câu" in str(error.value) and "Không tính 5 câu đã lộ đáp án" in str(
+        error.value
+    )
+    draw_rules_validate(round=round2, rules=[(topic, 2, 5)])
+    round2.allow_revealed_questions = True
+    draw_rules_validate(round=round2, rules=[(topic, 2, 5)])
