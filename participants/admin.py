@@ -332,10 +332,16 @@ class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.Mode
 
 @admin.register(DataDeletionRequest)
 class DataDeletionRequestAdmin(admin.ModelAdmin):
-    list_display = ["participant", "requested_at", "processed_at", "processed_by"]
-    list_filter = ["processed_at"]
+    list_display = ["participant", "requested_at", "confirmed_at", "processed_at", "processed_by"]
+    list_filter = ["processed_at", "confirmed_at"]
     list_select_related = ["participant", "processed_by"]
-    readonly_fields = ["participant", "requested_at", "processed_at", "processed_by"]
+    readonly_fields = [
+        "participant",
+        "requested_at",
+        "confirmed_at",
+        "processed_at",
+        "processed_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
