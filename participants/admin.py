@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -173,7 +174,7 @@ class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
         )
 
     def user_change_password(self, request, id, form_url=""):
-        account = self.get_object(request, id)
+        account = self.get_object(request, unquote(id))
         if account is not None and not account_password_settable_by(
             actor=request.user, account=account
         ):
