@@ -160,9 +160,6 @@ class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
     def phone_masked(self, user: User) -> str:
         return str(user)
 
-    # Rights an organiser (not a superuser) sees but never changes, on any account.
-    RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
-
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and account_manageable_by(
             actor=request.user, account=obj
@@ -186,6 +183,7 @@ class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
         if obj is not None and not can_view_personal_data(request):
             readonly.append("phone_masked")
         if obj is not None and not request.user.is_superuser:
+            # Rights an organiser sees but never changes, on any account (issue 14.2).
             readonly += ["is_staff", "groups"]
         return readonly
 

@@ -32,60 +32,51 @@ _PERSONAL_DATA_GROUP_OLD_NAMES = ("Ban Tổ chức — xem dữ liệu cá nhân
 ORGANISER_APPS = ("core", "participants", "rounds", "quizzes", "content", "leaderboard", "account")
 
 _ALL = ("view", "add", "change", "delete")
-_READ = ("view",)
-# The least the organisers' group needs, model by model. Rows written only by the services
-# (results, awards, statistics, certificates, the audit log, deletion requests, visits) are
-# read-only; nobody deletes a person or an account (deletion is anonymisation, at the
-# person's request); attempts are changed only by the admin's "unlock" action. Accounts can
-# be added and changed, but the user admin keeps rights, passwords and staff accounts to
+_WRITE = ("add", "change", "delete")
+# What the organisers' group must not do; it gets every other permission of the contest apps
+# (a model added later works for organisers at once, and the test listing the group's
+# permissions, tests/participants/test_admin_rights.py, makes its review explicit). Rows
+# written only by the services (results, awards, statistics, certificates, the audit log,
+# deletion requests, visits, answers) are read-only; nobody deletes a person or an account
+# (deletion is anonymisation, at the person's request); attempts are changed only by the
+# admin's "unlock" action. The user admin keeps rights, passwords and staff accounts to
 # superusers (participants.selectors.account_manageable_by).
-ORGANISER_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "account.emailaddress": _READ,
-    "content.announcement": _ALL,
-    "content.contestrules": _ALL,
-    "content.studymaterial": _ALL,
-    "core.auditlogentry": _READ,
-    "leaderboard.activitystat": _READ,
-    "leaderboard.award": _READ,
-    "leaderboard.certificate": _READ,
-    "leaderboard.officialreportsettings": ("view", "add", "change"),
-    "leaderboard.participationstat": _READ,
-    "leaderboard.roundresult": _READ,
-    "leaderboard.scorestat": _READ,
-    "participants.datadeletionrequest": _READ,
-    "participants.participant": ("view", "add", "change"),
-    "participants.unit": _ALL,
-    "participants.unitlinkvisit": _READ,
-    "participants.unitrepresentative": _ALL,
-    "participants.user": ("view", "add", "change"),
-    "quizzes.attempt": ("view", "change"),
-    "quizzes.attemptanswer": _READ,
-    "quizzes.choice": _ALL,
-    "quizzes.drawrule": _ALL,
-    "quizzes.question": _ALL,
-    "quizzes.topic": _ALL,
-    "rounds.contest": _ALL,
-    "rounds.disqualification": _ALL,
-    "rounds.prizetier": _ALL,
-    "rounds.round": _ALL,
+ORGANISER_DENIED: dict[str, tuple[str, ...]] = {
+    "account.emailaddress": _WRITE,
+    "account.emailconfirmation": _ALL,
+    "core.auditlogentry": _WRITE,
+    "leaderboard.activitystat": _WRITE,
+    "leaderboard.award": _WRITE,
+    "leaderboard.certificate": _WRITE,
+    "leaderboard.officialreportsettings": ("delete",),
+    "leaderboard.participationstat": _WRITE,
+    "leaderboard.roundresult": _WRITE,
+    "leaderboard.scorestat": _WRITE,
+    "participants.datadeletionrequest": _WRITE,
+    "participants.participant": ("delete",),
+    "participants.unitlinkvisit": _WRITE,
+    "participants.user": ("delete",),
+    "quizzes.attempt": ("add", "delete"),
+    "quizzes.attemptanswer": _WRITE,
+    "quizzes.rounddrawnquestion": _ALL,
 }
 
 
 def _organiser_permissions() -> models.QuerySet[Permission]:
-    wanted = Q()
-    for label, actions in ORGANISER_PERMISSIONS.items():
+    denied = Q(codename=PERSONAL_DATA_CODENAME)
+    for label, actions in ORGANISER_DENIED.items():
         app_label, model = label.split(".")
-        wanted |= Q(
+        denied |= Q(
             content_type__app_label=app_label,
             content_type__model=model,
             codename__in=[f"{action}_{model}" for action in actions],
         )
-    return Permission.objects.filter(wanted)
+    return Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(denied)
 
 
 def organiser_groups_sync() -> None:
     """Create or refresh the organisers' groups: "Ban Tổ chức" gets the least it needs
-    (ORGANISER_PERMISSIONS); full personal data has a group of its own (DESIGN §2, privacy).
+    (ORGANISER_DENIED); full personal data has a group of its own (DESIGN §2, privacy).
     The personal-data group's earlier name is renamed, its members kept."""
     organisers, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
     organisers.permissions.set(_organiser_permissions())
@@ -420,11 +411,11 @@ def unit_link_visit_count(
     *, unit: Unit, counted: str, address: str, day: dt.date | None = None
 ) -> str:
     """Count a visit through the unit's link once per visitor per day. `counted` is what the
-    visitor's signed cookie says was counted already ("<day>|code,code", empty for none);
-    returns the cookie's new value."""
+    visitor's signed cookie says was counted already ("<day>|code.code", characters a cookie
+    holds unquoted; empty for none); returns the cookie's new value."""
     day = day or timezone.localdate()
     stamp, _sep, codes = counted.partition("|")
-    seen = [code for code in codes.split(",") if code] if stamp == day.isoformat() else []
+    seen = [code for code in codes.split(".") if code] if stamp == day.isoformat() else []
     if unit.code in seen:
         return counted
     if not counted:
@@ -438,7 +429,7 @@ def unit_link_visit_count(
             return counted
     unit_link_visit_record(unit=unit, day=day)
     seen = [*seen, unit.code][-_UNIT_VISIT_CODES_KEPT:]
-    return f"{day.isoformat()}|{','.join(seen)}"
+    return f"{day.isoformat()}|{'.'.join(seen)}"
 
 
 def participant_register(
