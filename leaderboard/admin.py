@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import export_filename
 from rounds.models import Round
 
 from .certificates import CertificateError, round_prize_certificates_zip
@@ -131,6 +132,12 @@ class RoundResultsAdminMixin:
         except CertificateError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        rounds = list(queryset.select_related("contest").order_by("number"))
+        name = export_filename(
+            "chung-nhan-dat-giai",
+            rounds[0].contest.slug,
+            f"dot-{rounds[0].number}" if len(rounds) == 1 else "",
+        )
         response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="chung-nhan-dat-giai.zip"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response

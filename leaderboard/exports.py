@@ -4,14 +4,13 @@ full ranking with every tie-break value, the winners. Phones and CCCD are masked
 reader may see personal data."""
 
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_log_record
+from core.spreadsheets import Seconds
 from participants.models import Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_descendant_ids
@@ -24,12 +23,6 @@ from .participation import CollectiveRow, ParticipationRow
 
 def _phone(user_phone: str, full: bool) -> str:
     return national_format(user_phone) if full else mask_phone(user_phone)
-
-
-def _local(moment) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%d/%m/%Y %H:%M")
 
 
 UNIT_PEOPLE_HEADERS = (
@@ -81,10 +74,10 @@ def unit_people_rows(
             _phone(person.user.phone, full_personal_data),
             (person.cccd or "") if full_personal_data else mask_cccd(person.cccd or ""),
             person.unit.name if person.unit else "",
-            _local(person.created_at),
+            person.created_at,
             person.attempt_count,
             person.best_score,
-            _local(person.last_submitted),
+            person.last_submitted,
         )
 
 
@@ -177,8 +170,8 @@ def round_ranking_rows(*, round: Round, full_personal_data: bool) -> Iterator[tu
             result.score,
             result.prediction,
             result.prediction_error,
-            f"{result.duration_ms / 1000:.3f}",
-            _local(result.submitted_at),
+            Seconds(result.duration_ms / 1000),
+            result.submitted_at,
             result.attempt.number,
         )
 
@@ -214,7 +207,7 @@ def winners_rows(*, contest: Contest, full_personal_data: bool) -> Iterator[tupl
             person.unit.name if person.unit else "",
             award.result.score,
             award.result.prediction_error,
-            f"{award.result.duration_ms / 1000:.3f}",
+            Seconds(award.result.duration_ms / 1000),
             _("Có") if award.needs_decision else "",
         )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.spreadsheets import EXPORT_FORMATS, export_response
+from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
     unit_by_code,
@@ -91,7 +91,7 @@ def _export_format(fmt: str) -> str:
 
 
 def _scope_filename(prefix: str, contest: Contest, round: Round | None) -> str:
-    return f"{prefix}-{contest.slug}" + (f"-dot-{round.number}" if round else "")
+    return export_filename(prefix, contest.slug, f"dot-{round.number}" if round else "")
 
 
 @login_required
@@ -185,9 +185,12 @@ def unit_people_export(request, code: str, fmt: str):
         return report_forbidden(request)
     fmt = _export_format(fmt)
     contest, round = _scope(request)
+    # ?tat_ca=1: everyone registered in the unit, not only those who took part.
+    everyone = bool(request.GET.get("tat_ca"))
+    prefix = f"nguoi-dang-ky-{unit.code}" if everyone else f"nguoi-du-thi-{unit.code}"
     return export_response(
         export_format=fmt,
-        filename=_scope_filename(f"nguoi-du-thi-{unit.code}", contest, round),
+        filename=_scope_filename(prefix, contest, round),
         title=_("Người dự thi"),
         headers=UNIT_PEOPLE_HEADERS,
         rows=unit_people_export_open(
@@ -197,8 +200,7 @@ def unit_people_export(request, code: str, fmt: str):
             round=round,
             export_format=fmt,
             full_personal_data=user_sees_personal_data(user=request.user),
-            # ?tat_ca=1: everyone registered in the unit, not only those who took part.
-            took_part_only=not request.GET.get("tat_ca"),
+            took_part_only=not everyone,
         ),
         widths=[6, 30, 16, 16, 40, 18, 10, 10, 18],
     )
@@ -231,7 +233,7 @@ def winners_export(request, fmt: str):
     contest, _round = _scope(request)
     return export_response(
         export_format=fmt,
-        filename=f"giai-thuong-{contest.slug}",
+        filename=export_filename("giai-thuong", contest.slug),
         title=_("Giải thưởng"),
         headers=WINNERS_HEADERS,
         rows=winners_export_open(

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import EXPORT_FORMATS, export_response
+from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 
 from .adapters import VietnamesePhoneField
 from .models import (
@@ -218,7 +218,7 @@ class UnitAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return export_response(
             export_format=fmt,
-            filename="don-vi",
+            filename=export_filename("don-vi"),
             title=gettext("Đơn vị"),
             headers=[header for _key, header in UNIT_COLUMNS],
             rows=units_export_rows(),

@@ -9,12 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import workbook_response
+from core.spreadsheets import export_filename, workbook_response
 
 from .anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from .bank import (
@@ -261,9 +260,9 @@ class QuestionAdmin(admin.ModelAdmin):
         )
 
     def _export_response(self, queryset):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return workbook_response(
-            content=question_export(questions=queryset), filename=f"cau-hoi-{stamp}.xlsx"
+            content=question_export(questions=queryset),
+            filename=export_filename("cau-hoi") + ".xlsx",
         )
 
     def export_view(self, request):
