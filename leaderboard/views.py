@@ -22,7 +22,7 @@ from participants.selectors import (
     unit_link_visits_total,
 )
 from rounds.models import Contest, Round
-from rounds.selectors import contest_chosen, contest_rounds, contests_active
+from rounds.selectors import contest_chosen, contest_rounds, contests_for_reports
 
 from .access import (
     organiser_required,
@@ -74,10 +74,10 @@ def _scope(request) -> tuple[Contest, Round | None]:
     return contest, round
 
 
-def _scope_context(contest: Contest, round: Round | None) -> dict:
+def _scope_context(contest: Contest, round: Round | None, *, organiser: bool = False) -> dict:
     return {
         "contest": contest,
-        "contests": list(contests_active()),
+        "contests": list(contests_for_reports(organiser=organiser)),
         "round": round,
         "rounds": list(contest_rounds(contest=contest)),
         "refreshed_at": participation_refreshed_at(contest=contest),
@@ -108,7 +108,7 @@ def report(request):
         row.visits = visits.get(row.unit.pk, 0)
     is_organiser = unit_ids is None
     context = {
-        **_scope_context(contest, round),
+        **_scope_context(contest, round, organiser=is_organiser),
         "rows": rows,
         "overall": participation_overall(contest=contest, round=round) if is_organiser else None,
         "is_organiser": is_organiser,
@@ -279,7 +279,7 @@ def dashboard(request):
     contest, _round = _scope(request)
     data = dashboard_data(contest=contest)
     context = {
-        **_scope_context(contest, None),
+        **_scope_context(contest, None, organiser=True),
         "data": data,
         "overall": participation_overall(contest=contest),
         "rows": participation_rows(contest=contest),

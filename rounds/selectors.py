@@ -145,7 +145,8 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
     ]
 
 
-def contests_active() -> QuerySet[Contest]:
-    """The contests organisers and units are working on, newest first (the report pages'
-    choice of contest)."""
-    return Contest.objects.filter(is_active=True).order_by("-created_at", "-pk")
+def contests_for_reports(*, organiser: bool) -> QuerySet[Contest]:
+    """The contests a report page offers to choose from, newest first: every contest for
+    organisers (last year's, to compare), the active ones for units and the public."""
+    contests = Contest.objects.all() if organiser else Contest.objects.filter(is_active=True)
+    return contests.order_by("-created_at", "-pk")

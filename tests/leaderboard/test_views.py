@@ -309,9 +309,12 @@ def test_organiser_can_queue_a_refresh_representative_cannot(
     assert client.post(url).status_code == 403
     assert not ParticipationStat.objects.exists()
     client.force_login(organiser)
-    response = client.post(url)
+    response = client.post(url + "&dot=1")
     assert response.status_code == 302
+    assert response["Location"].endswith("?cuoc_thi=cuoc-thi&dot=1")
     assert ParticipationStat.objects.filter(contest=world["contest"]).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã gửi yêu cầu tổng hợp lại số liệu lúc" in page
 
 
 def test_public_board_reads_stored_figures_in_few_queries(
@@ -505,3 +508,33 @@ def test_two_people_exports_never_share_a_file_name(organiser_client, world, tim
     assert len({took_part, everyone, whole_contest, later}) == 4
     assert 'filename="nguoi-du-thi-so-cuoc-thi-dot-1-20241007-090000.xlsx"' in took_part
     assert "nguoi-dang-ky-so-cuoc-thi-dot-1-" in everyone
+
+
+def test_report_and_dashboard_have_a_contest_picker_with_last_years_contest(
+    organiser_client, world
+):
+    ContestFactory(slug="cuoc-thi-2023", name="Cuộc thi năm 2023", is_active=False)
+    for name in ("leaderboard:report", "leaderboard:dashboard"):
+        page = organiser_client.get(reverse(name) + "?cuoc_thi=cuoc-thi").content.decode()
+        assert '<select id="contest-picker" name="cuoc_thi">' in page
+        assert '<option value="cuoc-thi" selected>' in page
+        assert '<option value="cuoc-thi-2023">Cuộc thi năm 2023</option>' in page
+        picked = organiser_client.get(reverse(name) + "?cuoc_thi=cuoc-thi-2023")
+        assert picked.status_code == 200
+        assert '<option value="cuoc-thi-2023" selected>' in picked.content.decode()
+    # A unit sees the contests that run, not the organisers' archive.
+    representative = UserFactory()
+    UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
+    organiser_client.force_login(representative)
+    page = organiser_client.get(reverse("leaderboard:report")).content.decode()
+    assert "cuoc-thi-2023" not in page
+
+
+def test_a_unit_representatives_menu_links_to_their_report(client, world):
+    user = UserFactory()
+    client.force_login(user)
+    report_url = reverse("leaderboard:report")
+    assert f'href="{report_url}"' not in client.get("/").content.decode()
+    UnitRepresentative.objects.create(user=user, unit=world["units"]["p1"])
+    page = client.get("/").content.decode()
+    assert f'<a href="{report_url}">Báo cáo của đơn vị tôi</a>' in page
