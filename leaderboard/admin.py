@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import export_filename
 from rounds.models import Round
+from rounds.selectors import duration_precise_label
 
 from .certificates import CertificateError, round_prize_certificates_zip
 from .models import Award, Certificate, ParticipationStat, RoundResult
@@ -23,12 +24,13 @@ class RoundResultAdmin(admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
     ]
     list_filter = ["round__contest", "round"]
     search_fields = ["participant__full_name", "participant__user__phone"]
     list_select_related = ["participant", "round", "round__contest"]
+    exclude = ["duration_ms"]  # shown as time_taken, in words
     readonly_fields = [
         "round",
         "participant",
@@ -36,10 +38,14 @@ class RoundResultAdmin(admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
         "rank",
     ]
+
+    @admin.display(description=gettext_lazy("thời gian làm bài"), ordering="duration_ms")
+    def time_taken(self, item: RoundResult) -> str:
+        return duration_precise_label(milliseconds=item.duration_ms)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -51,7 +57,11 @@ class AwardAdmin(admin.ModelAdmin):
     list_filter = ["round__contest", "round", "needs_decision"]
     search_fields = ["participant__full_name"]
     list_select_related = ["round", "tier", "participant", "result"]
-    readonly_fields = ["round", "participant", "tier", "result", "created_at"]
+    readonly_fields = ["round", "participant", "tier", "result", "awarded_at"]
+
+    @admin.display(description=gettext_lazy("thời điểm trao"))
+    def awarded_at(self, award: Award):
+        return award.created_at
 
     def has_add_permission(self, request) -> bool:
         return False

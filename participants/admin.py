@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import LinkRowsHiddenMixin
 from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 
 from .adapters import VietnamesePhoneField
@@ -67,7 +68,7 @@ class UnitImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LinkRowsHiddenMixin, DjangoUserAdmin):
     ordering = ["phone"]
     list_display = [
         "display_phone",

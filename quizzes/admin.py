@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets import export_filename, workbook_response
+from rounds.selectors import duration_precise_label
 
 from .anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from .bank import (
@@ -428,7 +429,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "number",
         "state",
         "score",
-        "duration_ms",
+        "time_taken",
         "prediction",
         "started_at",
         "submitted_at",
@@ -439,6 +440,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["participant", "round", "round__contest"]
     date_hierarchy = "started_at"
     inlines = [AttemptAnswerInline]
+    exclude = ["duration_ms"]  # shown as time_taken, in words
     readonly_fields = [
         "participant",
         "round",
@@ -449,10 +451,14 @@ class AttemptAdmin(admin.ModelAdmin):
         "submitted_at",
         "question_count",
         "score",
-        "duration_ms",
+        "time_taken",
         "prediction",
         "client_ip",
     ]
+
+    @admin.display(description=_("thời gian làm bài"), ordering="duration_ms")
+    def time_taken(self, item: Attempt) -> str:
+        return duration_precise_label(milliseconds=item.duration_ms)
 
     def has_add_permission(self, request) -> bool:
         return False
