@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # After every app's migration (idempotent): permissions appear with their models.
         post_migrate.connect(_permission_names_translate, dispatch_uid="permission_names_vi")
+        from .collation import sqlite_collation_register
+
+        connection_created.connect(sqlite_collation_register, dispatch_uid="sqlite_vietnamese")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_log_record
+from core.collation import VietnameseOrder
 from core.spreadsheets import Seconds
 from participants.models import Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
@@ -63,7 +64,7 @@ def unit_people_rows(
             first_submitted=Min("attempts__submitted_at", filter=finished),
         )
         .select_related("user", "unit")
-        .order_by("unit__name", "full_name", "id")
+        .order_by(VietnameseOrder("unit__name"), VietnameseOrder("full_name"), "id")
     )
     if took_part_only:
         queryset = queryset.filter(attempt_count__gt=0)

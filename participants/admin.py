@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import LinkRowsHiddenMixin
+from core.collation import VietnameseOrder
 from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 
 from .adapters import VietnamesePhoneField
@@ -152,6 +153,7 @@ class SubUnitInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent", "headcount", "is_active", "qr_links"]
+    ordering = ["sort_order", VietnameseOrder("name")]
     list_filter = ["kind", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
@@ -232,7 +234,8 @@ class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     disqualification decided against a contest)."""
 
     personal_fields = ("cccd", "date_of_birth")
-    list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
+    list_display = ["name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
+    ordering = [VietnameseOrder("full_name"), "pk"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "user__phone", "cccd"]
     list_select_related = ["user", "unit"]
@@ -245,6 +248,10 @@ class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("họ và tên"), ordering=VietnameseOrder("full_name"))
+    def name(self, participant: Participant) -> str:
+        return participant.full_name
 
     @admin.display(description=_("Số điện thoại"), ordering="user__phone")
     def masked_phone(self, participant: Participant) -> str:
