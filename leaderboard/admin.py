@@ -95,12 +95,16 @@ class ParticipationStatAdmin(admin.ModelAdmin):
         "registered_total",
         "participants_total",
         "attempts_total",
-        "rate_percent",
+        "rate",
         "refreshed_at",
     ]
     list_filter = ["contest", "round"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "round", "contest"]
+
+    @admin.display(description=gettext_lazy("tỷ lệ tham gia"))
+    def rate(self, stat: ParticipationStat) -> str:
+        return "—" if stat.rate_percent is None else f"{stat.rate_percent:.1f} %".replace(".", ",")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -146,7 +146,7 @@ def unit_report(request, code: str):
             break
         people.append(row)
     context = {
-        **_scope_context(contest, round),
+        **_scope_context(contest, round, organiser=report_unit_ids(user=request.user) is None),
         "unit": unit,
         "rows": participation_rows(contest=contest, round=round, unit_ids=subtree),
         "people": people,

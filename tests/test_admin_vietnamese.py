@@ -9,13 +9,19 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from content.models import Announcement
+from content.models import Announcement, ContestRules, StudyMaterial
 from core.audit import audit_log_record
+from leaderboard.models import OfficialReportSettings
+from leaderboard.statistics import participation_refresh
 from operations.pipeline import round_rank
+from participants.models import DataDeletionRequest, Participant, UnitRepresentative
+from participants.services import unit_link_visit_record
+from rounds.models import Disqualification
 from rounds.services import round_publish
 from tests.factories import (
     FinishedAttemptFactory,
@@ -250,6 +256,19 @@ def admin_world(db, open_round, attempt_in_progress):
         full_personal_data=False,
         took_part_only=True,
     )
+    participation_refresh(contest_id=round.contest_id)
+    # A row in every other list, so that its columns are read too.
+    person = Participant.objects.filter(unit=unit).first()
+    Disqualification.objects.create(
+        contest=round.contest, participant=person, reason="Gian lận", decided_by=actor
+    )
+    DataDeletionRequest.objects.create(participant=person)
+    UnitRepresentative.objects.create(user=actor, unit=unit)
+    unit_link_visit_record(unit=unit)
+    StudyMaterial.objects.create(title="Tài liệu", slug="tai-lieu", body="<p>Đọc</p>")
+    ContestRules.objects.create(contest=round.contest, body="<p>Thể lệ</p>")
+    OfficialReportSettings.objects.get_or_create(contest=round.contest)
+    EmailAddress.objects.create(user=actor, email="btc@example.com", verified=True, primary=True)
     Announcement.objects.create(
         contest=round.contest, title="Thông báo", slug="thong-bao", body="<p>Nội dung</p>"
     )
