@@ -36,4 +36,6 @@ class AuditLogEntry(models.Model):
         from .audit import audit_action_label  # the labels sit beside the writer
 
         moment = timezone.localtime(self.created_at)
-        return f"{moment:%d/%m/%Y %H:%M} {self.actor} {audit_action_label(self.action)}"
+        # No actor: the system did it (the sweep closing and ranking a round).
+        actor = self.actor if self.actor is not None else _("Hệ thống")
+        return f"{moment:%d/%m/%Y %H:%M} {actor} {audit_action_label(self.action)}"

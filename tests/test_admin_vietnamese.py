@@ -246,6 +246,7 @@ def admin_world(db, open_round, attempt_in_progress):
     round_rank(round_id=round.pk)
     actor = UserFactory(is_staff=True)
     round_publish(round_id=round.pk, actor=actor)
+    audit_log_record(actor=None, action="round_close", target=round)  # by the sweep
     audit_log_record(
         actor=actor,
         action="export_unit_people",
@@ -366,3 +367,10 @@ def test_default_permissions_are_named_in_vietnamese():
 
     assert Permission.objects.get(codename="add_unit").name == "Có thể thêm đơn vị"
     assert not Permission.objects.filter(name__startswith="Can ").exists()
+
+
+@pytest.mark.django_db
+def test_an_audit_entry_without_actor_is_the_systems():
+    entry = audit_log_record(actor=None, action="round_close")
+    assert str(entry).endswith(" Hệ thống Đóng đợt thi")
+    assert english_on(f"<h1>{entry}</h1>")[0] == []
