@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 
 from core.ratelimit import rate_limited
-from participants.views import ContestSignupView
+from participants.views import ContestSignupView, login_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,9 +18,13 @@ urlpatterns = [
     # The consent on sign-up links the rules page, which content serves.
     path(
         "accounts/signup/",
-        ContestSignupView.as_view(rules_url=reverse_lazy("content:rules")),
+        rate_limited("signup", as_json=False)(
+            ContestSignupView.as_view(rules_url=reverse_lazy("content:rules"))
+        ),
         name="account_signup",
     ),
+    # Our limits per address and per number (participants.login_limits), not allauth's.
+    path("accounts/login/", login_view, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),
     path("", include("quizzes.urls")),
@@ -36,6 +40,8 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A Vietnamese error page (JSON for JSON requests); 503 while the database is unreachable.
 handler500 = "contest_site.errors.server_error"
+# allauth's remaining limits (ACCOUNT_RATE_LIMITS) answer with this: Vietnamese, Retry-After.
+handler429 = "core.ratelimit.handler429"
 
 # The load-test harness's reference view (bench/), only when BENCH_ENDPOINTS is on.
 if settings.BENCH_ENDPOINTS:

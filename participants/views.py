@@ -1,4 +1,5 @@
 from allauth.account.views import SignupView
+from allauth.account.views import login as allauth_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from core.ratelimit import rate_limited
 
 from .forms import ProfileForm
 from .qrcodes import qr_png_render, qr_svg_render
@@ -78,6 +81,18 @@ def unit_qr(request, code: str, fmt: str):
         fmt=fmt,
         filename=f"qr-{slugify(unit.code)}",
     )
+
+
+@rate_limited("login", as_json=False)
+def login_view(request, *args, **kwargs):
+    """allauth's login behind our per-address limit; a refusal by the guess limits
+    (participants.login_limits) is the login form with its message, answered 429."""
+    response = allauth_login(request, *args, **kwargs)
+    wait = getattr(request, "login_retry_after", 0)
+    if wait:
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+    return response
 
 
 class ContestSignupView(SignupView):
