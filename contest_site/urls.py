@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 
 from core.ratelimit import rate_limited
-from participants.views import ContestSignupView, login_view
+from participants.views import ContestSignupView, admin_login_view, login_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Rate-limited before admin.site.urls, which would otherwise serve the login itself.
     path(
         f"{settings.ADMIN_URL_PATH}login/",
-        rate_limited("admin_login")(admin.site.login),
+        rate_limited("admin_login")(admin_login_view),
         name="admin_login_limited",
     ),
     path(settings.ADMIN_URL_PATH, admin.site.urls),

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -154,3 +155,32 @@ class ContestAccountAdapter(DefaultAccountAdapter):
             message=_("Mã xác minh tài khoản Cuộc thi trực tuyến của bạn là %(code)s")
             % {"code": code},
         )
+
+
+class ContestMFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication for staff (participants.staff_mfa), in Vietnamese."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": gettext_lazy(
+            "Mã không đúng. Hãy nhập mã 6 số ứng dụng xác thực đang hiển thị, hoặc một mã khôi "
+            "phục chưa dùng."
+        ),
+        "cannot_delete_authenticator": gettext_lazy(
+            "Không thể tắt xác thực hai bước của tài khoản quản trị."
+        ),
+        "cannot_generate_recovery_codes": gettext_lazy(
+            "Hãy bật xác thực hai bước trước khi tạo mã khôi phục."
+        ),
+        "unverified_email": gettext_lazy("Hãy xác minh thông tin tài khoản trước."),
+        "add_email_blocked": gettext_lazy(
+            "Không thể thêm email cho tài khoản đang bật xác thực hai bước."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        # Staff keep their second factor while the site requires it (they may replace it by
+        # setting it up again after an organiser with user rights removes it in the admin).
+        from django.conf import settings
+
+        return not (settings.STAFF_MFA_REQUIRED and authenticator.user.is_staff)

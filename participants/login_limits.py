@@ -3,6 +3,7 @@ cannot lock a person out and 200 colleagues behind one office address all get in
 never locked, per number across addresses (one try per LOGIN_SLOW_DOWN_SECONDS from unknown
 devices once many failed); and a device where the person logged in before (a signed cookie
 set at each successful login) has limits of its own, untouched by anyone else's failures.
+Staff accounts also have a limit per account over every address (the admin's login).
 
 Only failures are counted, after the fact: allauth counted every login in progress as a failure
 until it succeeded, so simultaneous correct logins from one address were refused."""
@@ -91,6 +92,12 @@ def _identities(request: HttpRequest, *, phone: str) -> tuple[str, dict[str, str
     return "login_failed", {"phone_ip": f"{phone}|{address}", "ip": address}
 
 
+def _is_staff(phone: str) -> bool:
+    from .models import User
+
+    return User.objects.filter(phone=phone, is_staff=True).exists()
+
+
 def login_guess_wait(request: HttpRequest, *, phone: str) -> int:
     """Seconds this attempt must wait before its password is checked; 0 to check it now."""
     scope, identities = _identities(request, phone=phone)
@@ -98,6 +105,12 @@ def login_guess_wait(request: HttpRequest, *, phone: str) -> int:
     if wait or scope == "login_failed_known_device":
         return wait
     phone = _phone_key(phone)
+    if _is_staff(phone):
+        # The admin's limit per account, over every address: an organiser's own device
+        # (known) is not held by it.
+        wait = limits_exceeded(scope="login_failed_staff", identities={"phone": phone})
+        if wait:
+            return wait
     if limits_exceeded(scope="login_failed_number", identities={"phone": phone}):
         # Many failures for this number from everywhere: slow down, do not lock out.
         slow = settings.LOGIN_SLOW_DOWN_SECONDS
@@ -111,4 +124,7 @@ def login_failure_record(request: HttpRequest, *, phone: str) -> None:
     scope, identities = _identities(request, phone=phone)
     limits_record(scope=scope, identities=identities)
     if scope == "login_failed":
-        limits_record(scope="login_failed_number", identities={"phone": _phone_key(phone)})
+        phone = _phone_key(phone)
+        limits_record(scope="login_failed_number", identities={"phone": phone})
+        if _is_staff(phone):
+            limits_record(scope="login_failed_staff", identities={"phone": phone})

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -93,6 +95,20 @@ def login_view(request, *args, **kwargs):
         response.status_code = 429
         response["Retry-After"] = str(wait)
     return response
+
+
+def admin_login_view(request):
+    """The admin's login page: the site's own login (phone number, password, then the
+    two-factor code), so that staff pass the same limits and 2FA as everywhere."""
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect(next_url)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 class ContestSignupView(SignupView):

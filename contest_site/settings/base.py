@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "core",
     "participants",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # A 429 with the time to retry for RateLimited raised anywhere (allauth's flows included).
     "core.ratelimit.RateLimitedMiddleware",
+    # Staff reach the admin only after two-factor authentication (STAFF_MFA_REQUIRED).
+    "participants.staff_mfa.StaffTwoFactorMiddleware",
 ]
 
 # The load-test harness (bench/) only: an empty reference view at /bench/empty/ and a count of
@@ -272,7 +275,8 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 ACCOUNT_RATE_LIMITS = (
     {
         "login": "",
-        "login_failed": "",
+        # Only the two-factor codes count here (per account); passwords: participants.login_limits.
+        "login_failed": "5/5m/key",
         "signup": "",
         # Every SMS passes participants.sms's limits; each code accepts
         # PHONE_VERIFICATION_MAX_ATTEMPTS wrong entries, then a new one is needed.
@@ -301,6 +305,9 @@ RATE_LIMITS = {
     "answer_save": os.environ.get("RATE_LIMIT_ANSWER_SAVE", "120/m/user,6000/m/ip"),
     "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
     "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
+    # Wrong passwords of one staff account from every address together (except on a device
+    # where it logged in before): the admin's own limit per account.
+    "login_failed_staff": os.environ.get("RATE_LIMIT_LOGIN_FAILED_STAFF", "10/h/phone"),
     # Login and sign-up requests from one address: a whole office at once gets through.
     "login": os.environ.get("RATE_LIMIT_LOGIN", "200/m/ip,2000/h/ip"),
     "signup": os.environ.get("RATE_LIMIT_SIGNUP", "100/m/ip,1000/h/ip"),
@@ -321,6 +328,20 @@ LOGIN_SLOW_DOWN_SECONDS = int(os.environ.get("LOGIN_SLOW_DOWN_SECONDS") or 30)
 # At most this many SMS a site sends per hour (0: no cap), whatever their purpose: the bill's
 # ceiling when someone scripts sign-ups or password resets from many addresses.
 SMS_BUDGET_PER_HOUR = int(os.environ.get("SMS_BUDGET_PER_HOUR") or 2000)
+# Two-factor authentication (allauth's mfa): an authenticator app (TOTP) with recovery codes.
+# Staff must set it up before they can use the admin (participants.staff_mfa); off by default
+# only in development (DEBUG, `make run`'s demo logins; see README), always on in production.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not DEBUG)
+MFA_ADAPTER = "participants.adapters.ContestMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code of the previous or next 30 s is accepted too: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER") or "Cuoc thi truc tuyen"
+MFA_FORMS = {
+    "authenticate": "participants.account_forms.MfaAuthenticateForm",
+    "reauthenticate": "participants.account_forms.MfaReauthenticateForm",
+    "activate_totp": "participants.account_forms.ActivateTotpForm",
+}
 # The privacy notice participants consent to at sign-up; a new text gets a new version.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2024-08-29")
 ACCOUNT_SIGNUP_FORM_CLASS = "participants.forms.SignupProfileForm"

@@ -25,6 +25,8 @@ def _required(name: str, hint: str) -> str:
 
 
 DEBUG = False
+# Every staff account uses two-factor authentication for the admin, whatever the environment says.
+STAFF_MFA_REQUIRED = True
 SECRET_KEY = _required(
     "SECRET_KEY",
     'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))".',

@@ -125,6 +125,15 @@ def test_a_guessable_admin_path_stops_the_start(path):
     assert "Choose one of your own" in result.stderr
 
 
+def test_staff_two_factor_cannot_be_switched_off_in_production():
+    result = _run(
+        "from django.conf import settings; print(settings.STAFF_MFA_REQUIRED)",
+        STAFF_MFA_REQUIRED="false",
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
+
+
 def test_debug_cannot_be_switched_on_from_the_environment():
     result = _run("from django.conf import settings; print(settings.DEBUG)", DEBUG="true")
 
