@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_audit_log_to_core'),
+        ('participants', '0005_deletion_request_confirmed'),
     ]
 
     operations = [
