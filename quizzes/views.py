@@ -43,6 +43,9 @@ from .services import (
 
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
+# Row ids are 64-bit: SQLite's driver raises OverflowError on a larger number (500) where
+# PostgreSQL merely finds nothing, so a bigger one is refused before any query.
+ID_MAX = 2**63 - 1
 
 
 def _refusal(request, error: AttemptError):
@@ -227,6 +230,8 @@ def answer_save_view(request, attempt_id: int):
         seq = int(payload["seq"])
         question_id = payload.get("question")
         question_id = int(question_id) if question_id is not None else None
+        if question_id is not None and not 0 < question_id <= ID_MAX:
+            raise ValueError
         choices = payload.get("choices", [])
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             raise ValueError
@@ -256,9 +261,11 @@ def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int
     """The answers a plain form submit carried: fields q<question id> = option tokens."""
     answers: dict[int, list[int]] = {}
     for key in request.POST:
-        if not key.startswith("q") or not key[1:].isdigit():
+        if not key.startswith("q") or not (key[1:].isascii() and key[1:].isdigit()):
             continue
         question_id = int(key[1:])
+        if question_id > ID_MAX:
+            raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."))
         ids = choice_ids_from_tokens(
             attempt_id=attempt_id, question_id=question_id, tokens=request.POST.getlist(key)
         )
@@ -268,7 +275,8 @@ def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int
     raw = request.POST.get("prediction", "").strip().replace(".", "")
     prediction = None
     if raw:
-        if not raw.isdigit():
+        # isdigit() alone accepts "²" and "١", which int() then refuses or reads.
+        if not (raw.isascii() and raw.isdigit()):
             raise AttemptError(
                 "invalid_prediction", _("Số dự đoán phải là số nguyên từ 0 đến 10.000.000.")
             )
