@@ -1,10 +1,9 @@
-"""The ranking policy of a round, written once: which attempt of a person counts, the ranking
-key (score desc → |prediction − actual| asc → duration asc → submitted_at asc; equal keys share a
-rank: 1, 1, 3), the stored RoundResult rows and the prizes given down them.
+"""A round's stored ranking and the prizes given down it, by the ranking policy
+(quizzes.ranking_policy: eligibility, counted attempt, key, each written once).
 
 The ranking is set-based: one INSERT … SELECT with window functions picks each participant's
-counted attempt (ROW_NUMBER) and ranks them (RANK). The same SQL runs on PostgreSQL (the target)
-and SQLite ≥ 3.25 (`make run`). The flow around it (lock, finalise attempts, mark the round
+counted attempt (ROW_NUMBER) and ranks them (RANK), both ordered by the policy's SQL.
+The same SQL runs on PostgreSQL (the target) and SQLite ≥ 3.25 (`make run`). The flow around it (lock, finalise attempts, mark the round
 ranked) is operations.pipeline.round_rank."""
 
 import logging
@@ -12,64 +11,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from participants.models import Participant, User
-from quizzes.models import FINISHED_STATES, Attempt
-from rounds.models import Contest, Disqualification, PrizeTier, Round
+from quizzes.ranking_policy import RANKING_KEY, counted_sql, order_sql
+from rounds.models import Contest, PrizeTier, Round
 
 from .models import Award, RoundResult
 
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
-
-
 logger = logging.getLogger(__name__)
-
-# The ranking key (DESIGN §2), written once over the columns of the `eligible` set below:
-# score desc → |prediction − actual| asc (no prediction: last) → duration asc → submitted_at asc.
-RANK_KEY_SQL = (
-    "score DESC, CASE WHEN prediction_error IS NULL THEN 1 ELSE 0 END, prediction_error, "
-    "duration_ms, submitted_at"
-)
-# Which attempt of a person counts (contest.counted_attempt); `id` makes the pick deterministic
-# between attempts equal on the whole key.
-COUNTED_ORDER_SQL = {
-    Contest.CountedAttempt.BEST: f"{RANK_KEY_SQL}, id",
-    Contest.CountedAttempt.FIRST: "number, id",
-    Contest.CountedAttempt.LAST: "number DESC, id DESC",
-}
-
-
-def _counted_sql(*, counted_attempt: str) -> str:
-    """A WITH clause ending in `counted`: each eligible participant's counted attempt (pick = 1).
-
-    Eligible: a finished attempt of the round, by a person who is not staff, not marked
-    unranked, and not disqualified from the contest. Parameters, in order: actual (may be NULL),
-    round id, is_staff (False), is_unranked (False), contest id."""
-    attempt = Attempt._meta.db_table
-    participant = Participant._meta.db_table
-    user = User._meta.db_table
-    disqualification = Disqualification._meta.db_table
-    finished = ", ".join(f"'{state.value}'" for state in FINISHED_STATES)
-    return f"""
-        WITH eligible AS (
-            SELECT a.id, a.participant_id, a.number, a.score, a.question_count, a.prediction,
-                   ABS(a.prediction - %s) AS prediction_error, a.duration_ms, a.submitted_at
-            FROM {attempt} a
-            JOIN {participant} p ON p.id = a.participant_id
-            JOIN {user} u ON u.id = p.user_id
-            WHERE a.round_id = %s AND a.state IN ({finished})
-              AND u.is_staff = %s AND p.is_unranked = %s
-              AND NOT EXISTS (
-                  SELECT 1 FROM {disqualification} d
-                  WHERE d.contest_id = %s AND d.participant_id = a.participant_id
-              )
-        ),
-        counted AS (
-            SELECT eligible.*, ROW_NUMBER() OVER (
-                PARTITION BY participant_id ORDER BY {COUNTED_ORDER_SQL[counted_attempt]}
-            ) AS pick
-            FROM eligible
-        )
-    """
 
 
 def _prediction_actual(*, round: Round) -> int:
@@ -80,9 +27,9 @@ def _prediction_actual(*, round: Round) -> int:
         tail = "SELECT COUNT(DISTINCT participant_id) FROM eligible WHERE score = question_count"
     else:
         tail = "SELECT COUNT(*) FROM counted WHERE pick = 1 AND score = question_count"
-    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + tail
+    sql = counted_sql(counted_attempt=round.contest.counted_attempt) + tail
     with connection.cursor() as cursor:
-        cursor.execute(sql, [None, round.pk, False, False, round.contest_id])
+        cursor.execute(sql, [None, round.pk, round.contest_id])
         return cursor.fetchone()[0]
 
 
@@ -90,12 +37,12 @@ def _results_store(*, round: Round, actual: int) -> int:
     """Replace the round's stored ranking (and drop its awards): delete, then one INSERT …
     SELECT; returns the number of rows."""
     result = RoundResult._meta.db_table
-    sql = _counted_sql(counted_attempt=round.contest.counted_attempt) + (
+    sql = counted_sql(counted_attempt=round.contest.counted_attempt) + (
         f"""
         INSERT INTO {result} (round_id, participant_id, attempt_id, score, prediction,
                               prediction_error, duration_ms, submitted_at, rank)
         SELECT %s, participant_id, id, score, prediction, prediction_error, duration_ms,
-               submitted_at, RANK() OVER (ORDER BY {RANK_KEY_SQL})
+               submitted_at, RANK() OVER (ORDER BY {order_sql(RANKING_KEY)})
         FROM counted WHERE pick = 1
         """
     )
@@ -103,7 +50,7 @@ def _results_store(*, round: Round, actual: int) -> int:
         # Plain DELETEs: the ORM's would load every stored row to cascade to the awards.
         cursor.execute(f"DELETE FROM {Award._meta.db_table} WHERE round_id = %s", [round.pk])
         cursor.execute(f"DELETE FROM {result} WHERE round_id = %s", [round.pk])
-        cursor.execute(sql, [actual, round.pk, False, False, round.contest_id, round.pk])
+        cursor.execute(sql, [actual, round.pk, round.contest_id, round.pk])
     # (SQLite reports no row count for WITH … INSERT.)
     return RoundResult.objects.filter(round=round).count()
 

@@ -111,7 +111,15 @@ def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
     return recognition
 
 
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
+def counted_attempts_stored(*, participant_id: int) -> dict[int, int]:
+    """The person's counted attempt in each ranked (or published) round, as the stored ranking
+    has it (round id → attempt id). One query."""
+    return dict(
+        RoundResult.objects.filter(
+            participant_id=participant_id,
+            round__state__in=[Round.State.RANKED, Round.State.PUBLISHED],
+        ).values_list("round_id", "attempt_id")
+    )
 
 
 def round_winner_lines(*, round: Round) -> list[WinnerLine]:
