@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from leaderboard.admin import RoundResultsAdminMixin
+from leaderboard.publication import round_open_ties
 from participants.admin import ParticipantAdmin
 from participants.models import Participant
 from quizzes.admin import QuestionAdmin
@@ -28,7 +29,12 @@ from rounds.services import (
     participants_disqualify,
 )
 
-from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .pipeline import (
+    round_close_now,
+    round_publish_and_announce,
+    round_rank_by_organiser,
+    round_unpublish_and_log,
+)
 from .tasks import rounds_rerank_queue, sweep_queue_at
 
 
@@ -46,7 +52,9 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         "show_question_stats",
         "close_now",
         "recompute_ranking",
+        "decide_ties",
         "publish_results",
+        "publish_results_shared_ties",
         "unpublish_results",
         "download_prize_certificates",
     ]
@@ -90,6 +98,20 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 },
                 messages.SUCCESS,
             )
+            if not summary.verified:
+                self.message_user(
+                    request,
+                    _(
+                        "%(name)s: kết quả lưu không khớp với phép tính lại độc lập "
+                        "(%(n)d điểm khác), chưa thể công bố: %(first)s"
+                    )
+                    % {
+                        "name": round.name,
+                        "n": len(summary.differences),
+                        "first": summary.differences[0],
+                    },
+                    messages.ERROR,
+                )
             if summary.ties_to_decide:
                 self.message_user(
                     request,
@@ -105,10 +127,14 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 )
 
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
-    def publish_results(self, request, queryset):
+    def publish_results(self, request, queryset, share_open_ties_reason: str = ""):
         for round in queryset:
             try:
-                announcement = round_publish_and_announce(round_id=round.pk, actor=request.user)
+                announcement = round_publish_and_announce(
+                    round_id=round.pk,
+                    actor=request.user,
+                    share_open_ties_reason=share_open_ties_reason,
+                )
             except RoundStateError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue
@@ -124,6 +150,37 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     else _("Xem thông báo kết quả"),
                 ),
             )
+
+    @admin.action(
+        description=gettext_lazy("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
+        permissions=["change"],
+    )
+    def publish_results_shared_ties(self, request, queryset):
+        reason = request.POST.get("reason", "").strip() if "apply" in request.POST else ""
+        if reason:
+            return self.publish_results(request, queryset, share_open_ties_reason=reason)
+        if "apply" in request.POST:
+            self.message_user(request, _("Cần ghi rõ lý do của quyết định."), messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/operations/publish_shared_ties.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
+                "opts": self.model._meta,
+                "rounds": [
+                    (round, round_open_ties(round=round))
+                    for round in queryset.select_related("contest")
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
+    def unpublish_results(self, request, queryset):
+        for round in queryset:
+            round_unpublish_and_log(round_id=round.pk, actor=request.user)
+        self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))
 
 
 @admin.register(Participant)
