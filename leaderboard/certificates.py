@@ -25,6 +25,7 @@ from rounds.models import Disqualification, Round
 from .access import user_is_organiser
 from .certificate_pdf import CertificateFacts, certificate_pdf_render
 from .models import Award, Certificate, RoundResult
+from .publication import round_results_file
 
 CERTIFICATE_CACHE_TIMEOUT = 7 * 24 * 3600
 
@@ -139,6 +140,7 @@ def certificate_facts(*, certificate: Certificate) -> CertificateFacts | None:
         question_count=grounds.question_count,
         date_label=_date_label(round.published_at or certificate.issued_at),
         verify_url=certificate_verify_url(certificate=certificate),
+        results_digest=round_results_file(round=round).digest,
     )
 
 

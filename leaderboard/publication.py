@@ -321,3 +321,44 @@ def round_publication_event_after_publish(*, round: Round, actor: User | None) -
     )
     with transaction.atomic():
         publication_event_record(round=round, kind=kind, actor=actor)
+
+
+# Corrections of published results.
+
+Standing = tuple[int, str]  # rank, prize label
+
+
+def round_standings(*, round: Round) -> dict[int, Standing]:
+    """Every ranked person's rank and prize label in the round (participant id → standing)."""
+    awards = {
+        participant_id: (name, needs_decision, shared)
+        for participant_id, name, needs_decision, shared in Award.objects.filter(
+            round=round
+        ).values_list("participant_id", "tier__name", "needs_decision", "shared")
+    }
+    return {
+        participant_id: (rank, _prize_label(awards.get(participant_id)))
+        for participant_id, rank in RoundResult.objects.filter(round=round).values_list(
+            "participant_id", "rank"
+        )
+    }
+
+
+def standings_moves(*, before: dict[int, Standing], after: dict[int, Standing]) -> list[dict]:
+    """Who moved and how, as the public notice lists them (masked names): rank and prize
+    before and after, best new rank first; people leaving the ranking have no rank after."""
+    changed = sorted(
+        (pid for pid in before.keys() | after.keys() if before.get(pid) != after.get(pid)),
+        key=lambda pid: (after.get(pid, (10**9, ""))[0], before.get(pid, (10**9, ""))[0], pid),
+    )
+    people = Participant.objects.select_related("user").in_bulk(changed)
+    return [
+        {
+            "name": people[pid].public_name if pid in people else str(pid),
+            "rank_before": before.get(pid, (None, ""))[0],
+            "rank_after": after.get(pid, (None, ""))[0],
+            "prize_before": before.get(pid, (None, ""))[1],
+            "prize_after": after.get(pid, (None, ""))[1],
+        }
+        for pid in changed
+    ]

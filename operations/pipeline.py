@@ -15,11 +15,13 @@ idempotent and runs under the round's row lock.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from content.models import Announcement
 from content.services import announcement_draft_results
@@ -31,6 +33,8 @@ from leaderboard.publication import (
     publication_event_record,
     round_publication_event_after_publish,
     round_publication_refusals,
+    round_standings,
+    standings_moves,
 )
 from leaderboard.ranking import RankSummary, round_results_store
 from leaderboard.results import round_winner_lines
@@ -188,3 +192,62 @@ def round_unpublish_and_log(*, round_id: int, actor: User | None, reason: str = 
                 round=round, kind=PublicationEvent.Kind.UNPUBLISH, actor=actor, reason=reason
             )
     return round
+
+
+class _PreviewDone(Exception):
+    """Raised to roll a preview's changes back."""
+
+
+def _published_rounds_changed(
+    *, round_ids: list[int], apply: Callable[[], list[int]]
+) -> tuple[list[tuple[Round, list[dict]]], list[int]]:
+    rounds = [round_lock(round_id=round_id) for round_id in sorted(round_ids)]
+    rounds = [r for r in rounds if r.state == Round.State.PUBLISHED and not r.is_practice]
+    before = {round.pk: round_standings(round=round) for round in rounds}
+    to_rank = apply()
+    changes = []
+    for round in rounds:
+        round_rank(round_id=round.pk)
+        after = round_standings(round=round)
+        changes.append((round, standings_moves(before=before[round.pk], after=after)))
+    published = {round.pk for round in rounds}
+    return changes, [round_id for round_id in to_rank if round_id not in published]
+
+
+def published_rounds_change_preview(
+    *, round_ids: list[int], apply: Callable[[], list[int]]
+) -> list[tuple[Round, list[dict]]]:
+    """What a change (a disqualification, a re-score: `apply`, which returns the rounds to
+    rank again) would do to these published rounds: it is applied, the rounds are ranked
+    again, who moved is read, and everything is rolled back. (round, moves) per round."""
+    preview: list[tuple[Round, list[dict]]] = []
+    try:
+        with transaction.atomic():
+            preview, _rest = _published_rounds_changed(round_ids=round_ids, apply=apply)
+            raise _PreviewDone
+    except _PreviewDone:
+        pass
+    return preview
+
+
+def published_rounds_change_confirm(
+    *, round_ids: list[int], apply: Callable[[], list[int]], reason: str, actor: User | None
+) -> list[int]:
+    """Apply a change to published rounds: they are ranked again at once, and each one whose
+    standings moved gets a public correction notice with the reason and who moved. Returns
+    the other rounds to rank again (the caller queues them)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(_("Cần ghi rõ lý do đính chính công khai."))
+    with transaction.atomic():
+        changes, rest = _published_rounds_changed(round_ids=round_ids, apply=apply)
+        for round, moves in changes:
+            if moves:
+                publication_event_record(
+                    round=round,
+                    kind=PublicationEvent.Kind.CORRECTION,
+                    actor=actor,
+                    reason=reason,
+                    changes=moves,
+                )
+    return rest
