@@ -3,11 +3,13 @@ records a public correction notice; the published digest and the "Nhật ký cô
 
 import datetime as dt
 import hashlib
+import io
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from leaderboard.models import PublicationEvent, RoundResult
 from leaderboard.publication import round_results_file
@@ -195,3 +197,15 @@ def test_a_rescore_of_a_published_round_shows_who_would_move_then_posts_a_correc
     assert _ranks(round) == {"Người B": 1, "Người A": 2}
     correction = PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION)
     assert correction.reason == "Câu 1 có đáp án đúng là B (đính chính)"
+
+
+@pytest.mark.django_db
+def test_every_certificate_of_the_round_prints_the_results_digest(published_round, client):
+    round, people = published_round
+    client.force_login(people["B"].user)
+    digest = round_results_file(round=round).digest
+    for kind in ("tham-gia", "dat-giai"):
+        response = client.get(f"/chung-nhan/dot/{round.pk}/{kind}.pdf")
+        assert response.status_code == 200
+        text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        assert digest in text.replace("\n", "")

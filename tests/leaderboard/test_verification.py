@@ -207,3 +207,14 @@ def test_an_organiser_records_a_tie_decision_from_the_round_list(tied_round, org
     assert (decision.outcome, decision.status) == (TieDecision.Outcome.SHARE, "active")
     assert _prizes(round)[people["c"].pk] == ("Giải Nhì", False, True)
     assert round_open_ties(round=round) == []
+
+
+@pytest.mark.django_db
+def test_a_tied_persons_history_says_the_prize_waits_for_the_decision(tied_round, client):
+    round, people, _tiers = tied_round
+    # (Published before the tie appeared, e.g. by a later correction.)
+    Round.objects.filter(pk=round.pk).update(state=Round.State.PUBLISHED)
+    client.force_login(people["b"].user)
+    page = client.get(reverse("operations:history")).content.decode()
+    assert "Giải Nhì: bạn đồng hạng ở suất cuối của giải, chờ Ban Tổ chức quyết định." in page
+    assert "dat-giai" not in page  # no prize certificate until decided
