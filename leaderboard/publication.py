@@ -225,6 +225,7 @@ def _tie_decision_record_locked(
     )
     Award.objects.filter(round=round).delete()
     round_awards_store(round=round)
+    round_results_file_forget(round=round)
     audit_log_record(
         actor=actor,
         action="tie_decision",

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         round = Round.objects.select_related("contest").filter(pk=options["round"]).first()
         if round is None:
             raise CommandError(f"No round {options['round']}.", returncode=2)
+        if round.ranked_at is None:
+            raise CommandError(f"Round {round.pk} has not been ranked yet.", returncode=2)
         if options["digest"]:
             self.stdout.write(results_digest(round_results_csv(round=round)))
         verification = round_verify(round=round)
