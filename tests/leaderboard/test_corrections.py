@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from leaderboard.models import PublicationEvent, RoundResult
+from leaderboard.models import Certificate, PublicationEvent, RoundResult
 from leaderboard.publication import round_results_file
 from operations.pipeline import round_publish_and_announce, round_rank
 from quizzes.models import AttemptAnswer
@@ -209,3 +209,6 @@ def test_every_certificate_of_the_round_prints_the_results_digest(published_roun
         assert response.status_code == 200
         text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
         assert digest in text.replace("\n", "")
+    code = Certificate.objects.filter(round=round, participant=people["B"]).first().code
+    page = client.get(reverse("leaderboard:certificate_verify", args=[code])).content.decode()
+    assert digest in page
