@@ -25,6 +25,7 @@ from tests.factories import (
     ContestFactory,
     FinishedAttemptFactory,
     ParticipantFactory,
+    PrizeTierFactory,
     RoundFactory,
     UserFactory,
 )
@@ -146,9 +147,12 @@ person_strategy = st.tuples(
 @given(
     people=st.lists(person_strategy, min_size=0, max_size=8),
     rule=st.sampled_from(list(Contest.CountedAttempt)),
+    tiers=st.lists(st.integers(1, 3), max_size=3),
 )
-def test_python_ranking_agrees_with_the_stored_sql_ranking(people, rule):
+def test_python_ranking_agrees_with_the_stored_sql_ranking(people, rule, tiers):
     round = _ended_round(counted_attempt=rule)
+    for order, count in enumerate(tiers, start=1):
+        PrizeTierFactory(round=round, count=count, order=order)
     base = round.starts_at + dt.timedelta(hours=1)
     for attempts, kind in people:
         person = ParticipantFactory(
@@ -185,6 +189,7 @@ def test_python_ranking_agrees_with_the_stored_sql_ranking(people, rule):
         )
     )
     assert summary.prediction_actual == computed.prediction_actual
+    assert summary.verified, summary.differences  # the prizes too (leaderboard.verification)
     assert stored == sorted(
         (
             r.participant_id,
