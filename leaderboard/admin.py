@@ -8,7 +8,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import export_filename
+from participants.admin import PhoneSearchAdminMixin, can_view_personal_data
+from participants.phones import national_format
+from participants.services import personal_data_list_record
 from rounds.models import Round
+from rounds.selectors import duration_precise_label
 
 from .certificates import CertificateError, round_prize_certificates_zip
 from .models import (
@@ -24,7 +29,7 @@ from .reports.admin import OfficialReportSettingsAdmin  # noqa: F401 (registers 
 
 
 @admin.register(RoundResult)
-class RoundResultAdmin(admin.ModelAdmin):
+class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = [
         "rank",
         "participant",
@@ -32,12 +37,15 @@ class RoundResultAdmin(admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
     ]
     list_filter = ["round__contest", "round"]
-    search_fields = ["participant__full_name", "participant__user__phone"]
+    search_fields = ["participant__full_name"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "round", "round__contest"]
+    exclude = ["duration_ms"]  # shown as time_taken, in words
     readonly_fields = [
         "round",
         "participant",
@@ -45,21 +53,35 @@ class RoundResultAdmin(admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
         "rank",
     ]
+
+    @admin.display(description=gettext_lazy("thời gian làm bài"), ordering="duration_ms")
+    def time_taken(self, item: RoundResult) -> str:
+        return duration_precise_label(milliseconds=item.duration_ms)
 
     def has_add_permission(self, request) -> bool:
         return False
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
-    list_display = ["round", "tier", "participant", "result", "needs_decision", "shared"]
+class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "round",
+        "tier",
+        "participant",
+        "contact_masked",
+        "result",
+        "needs_decision",
+        "shared",
+    ]
     list_filter = ["round__contest", "round", "needs_decision", "shared"]
     search_fields = ["participant__full_name"]
-    list_select_related = ["round", "tier", "participant", "result"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
+    list_select_related = ["round", "tier", "participant__user", "result"]
     readonly_fields = [
         "round",
         "participant",
@@ -67,8 +89,12 @@ class AwardAdmin(admin.ModelAdmin):
         "result",
         "needs_decision",
         "shared",
-        "created_at",
+        "awarded_at",
     ]
+
+    @admin.display(description=gettext_lazy("thời điểm trao"))
+    def awarded_at(self, award: Award):
+        return award.created_at
 
     # Awards are given by the ranking; a tie is decided by a recorded decision (the round
     # list's "Quyết định giải đồng hạng"), which re-ranking applies again: an edited or deleted
@@ -81,6 +107,35 @@ class AwardAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_list_display(self, request):
+        if can_view_personal_data(request):
+            return [
+                "contact_full" if name == "contact_masked" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        full = can_view_personal_data(request)
+        if full and changelist is not None and changelist.result_list:
+            # The winners' full contact details were on screen: logged.
+            personal_data_list_record(
+                actor=request.user,
+                model_label=self.model._meta.label,
+                ids=[award.participant_id for award in changelist.result_list],
+            )
+        return response
+
+    @admin.display(description=gettext_lazy("Liên hệ"))
+    def contact_masked(self, award: Award) -> str:
+        return str(award.participant.user)
+
+    @admin.display(description=gettext_lazy("Liên hệ"))
+    def contact_full(self, award: Award) -> str:
+        user = award.participant.user
+        return " · ".join(filter(None, [national_format(user.phone), user.email]))
 
 
 @admin.register(Certificate)
@@ -111,12 +166,16 @@ class ParticipationStatAdmin(admin.ModelAdmin):
         "registered_total",
         "participants_total",
         "attempts_total",
-        "rate_percent",
+        "rate",
         "refreshed_at",
     ]
     list_filter = ["contest", "round"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "round", "contest"]
+
+    @admin.display(description=gettext_lazy("tỷ lệ tham gia"))
+    def rate(self, stat: ParticipationStat) -> str:
+        return "—" if stat.rate_percent is None else f"{stat.rate_percent:.1f} %".replace(".", ",")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -248,6 +307,12 @@ class RoundResultsAdminMixin:
         except CertificateError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        rounds = list(queryset.select_related("contest").order_by("number"))
+        name = export_filename(
+            "chung-nhan-dat-giai",
+            rounds[0].contest.slug,
+            f"dot-{rounds[0].number}" if len(rounds) == 1 else "",
+        )
         response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="chung-nhan-dat-giai.zip"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response

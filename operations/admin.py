@@ -51,8 +51,8 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     inlines = [*rounds_admin.RoundAdmin.inlines, DrawRuleInline]
     list_display = [*rounds_admin.RoundAdmin.list_display, "results_count", "ties_to_decide"]
-    readonly_fields = [*rounds_admin.RoundAdmin.readonly_fields, "question_tools"]
-    fields = [*rounds_admin.RoundAdmin.fields, "question_tools"]
+    readonly_fields = [*rounds_admin.RoundAdmin.readonly_fields, "pool_revealed", "question_tools"]
+    fields = [*rounds_admin.RoundAdmin.fields, "pool_revealed", "question_tools"]
     actions = [
         "preview_draw",
         "show_question_stats",

@@ -13,14 +13,15 @@ from .models import FINISHED_STATES, AttemptAnswer, Choice, Question
 from .questions import CheckedQuestion
 
 
-def question_pool_counts(*, is_practice: bool) -> dict[tuple[int, int], int]:
-    """Active questions of the official or the practice bank, by (topic id, difficulty)."""
-    rows = (
-        Question.objects.filter(is_active=True, is_practice=is_practice)
-        .order_by()
-        .values_list("topic_id", "difficulty")
-        .annotate(n=Count("id"))
-    )
+def question_pool_counts(
+    *, is_practice: bool, excluded_ids: set[int] | frozenset[int] = frozenset()
+) -> dict[tuple[int, int], int]:
+    """Active questions of the official or the practice bank, by (topic id, difficulty),
+    leaving out `excluded_ids` (questions whose key an earlier round showed)."""
+    questions = Question.objects.filter(is_active=True, is_practice=is_practice)
+    if excluded_ids:
+        questions = questions.exclude(pk__in=excluded_ids)
+    rows = questions.order_by().values_list("topic_id", "difficulty").annotate(n=Count("id"))
     return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
 
 

@@ -10,6 +10,7 @@ from rounds.models import Round
 
 from .bank_selectors import question_pool_counts
 from .models import Difficulty, DrawRule, Topic
+from .selectors import revealed_question_ids
 
 # --- draw rules ------------------------------------------------------------------------------
 
@@ -19,7 +20,10 @@ def draw_rules_validate(*, round: Round, rules: Sequence[tuple[Topic, int, int]]
     or that do not add up to the contest's questions per attempt."""
     if not rules:
         return
-    available = question_pool_counts(is_practice=round.is_practice)
+    # The questions whose key an earlier round showed are not drawn (unless the round allows
+    # them): the rules must be satisfiable without them.
+    revealed = set() if round.allow_revealed_questions else revealed_question_ids(round=round)
+    available = question_pool_counts(is_practice=round.is_practice, excluded_ids=revealed)
     pool_name = _("thi thử") if round.is_practice else _("thi chính thức")
     messages = []
     for topic, difficulty, count in rules:
@@ -47,6 +51,14 @@ def draw_rules_validate(*, round: Round, rules: Sequence[tuple[Topic, int, int]]
                 "mỗi lượt của cuộc thi (%(expected)d)."
             )
             % {"total": total, "expected": expected}
+        )
+    if messages and revealed:
+        messages.append(
+            _(
+                "Không tính %(count)d câu đã lộ đáp án ở các đợt trước; đánh dấu “Cho phép rút "
+                "câu hỏi đã lộ đáp án” nếu Ban Tổ chức chấp nhận rút lại các câu này."
+            )
+            % {"count": len(revealed)}
         )
     if messages:
         raise ValidationError(messages, code="draw_rules_unsatisfiable")

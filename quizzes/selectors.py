@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from participants.models import Participant
 from rounds.models import Disqualification, Round
 
-from .models import FINISHED_STATES, Attempt, DrawRule, Question
+from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question, RoundDrawnQuestion
 from .ranking_policy import candidate_of, counted_pick, person_is_eligible
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
@@ -344,14 +344,54 @@ def person_ranked_in(*, participant: Participant, is_staff: bool, round: Round) 
     )
 
 
+def _rounds_revealing_before(*, round: Round) -> QuerySet[Round]:
+    """The official rounds of the same contest that end no later than this one starts: their
+    keys are shown (when the contest shows answers) before or while this round runs."""
+    return Round.objects.filter(
+        contest_id=round.contest_id, is_practice=False, ends_at__lte=round.starts_at
+    ).exclude(pk=round.pk)
+
+
+def revealed_question_ids(*, round: Round) -> set[int]:
+    """Questions whose key earlier official rounds of the contest show: drawn in an attempt
+    of such a round, while the contest shows answers after a round closes. Read from the
+    rows recorded at each close (RoundDrawnQuestion); a round that ended without them (the
+    worker was down) is read from its attempts. A practice round reveals only practice
+    questions, never drawn by official rounds."""
+    if round.is_practice or not round.contest.show_answers_after_close:
+        return set()
+    earlier = list(_rounds_revealing_before(round=round).values_list("pk", flat=True))
+    if not earlier:
+        return set()
+    recorded = RoundDrawnQuestion.objects.filter(round_id__in=earlier)
+    revealed = set(recorded.values_list("question_id", flat=True))
+    missing = set(earlier) - set(recorded.values_list("round_id", flat=True).distinct())
+    if missing:
+        revealed |= set(
+            AttemptAnswer.objects.filter(attempt__round_id__in=missing)
+            .values_list("question_id", flat=True)
+            .distinct()
+        )
+    return revealed
+
+
+def _round_pool_questions(*, round: Round) -> QuerySet[Question]:
+    questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+    if round.allow_revealed_questions:
+        return questions
+    revealed = revealed_question_ids(round=round)
+    return questions.exclude(pk__in=revealed) if revealed else questions
+
+
 def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int]]]:
     """What an attempt of this round draws from: (how many, candidate question ids) per draw
-    rule (topic × difficulty × count), or (count, the whole active pool) without rules.
-    Two queries, then cached briefly."""
-    key = f"round-pool:v1:{round.pk}:{count}"
+    rule (topic × difficulty × count), or (count, the whole active pool) without rules; never
+    a question whose key an earlier round showed, unless the round allows it. A few queries,
+    then cached briefly."""
+    key = f"round-pool:v2:{round.pk}:{count}"
     pool = cache.get(key)
     if pool is None:
-        questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+        questions = _round_pool_questions(round=round)
         rules = list(
             DrawRule.objects.filter(round=round)
             .order_by("topic_id", "difficulty")
@@ -372,6 +412,27 @@ def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int
         # bit by the first thousands of starts of the 00h rush.
         question_contents(question_ids={qid for _, ids in pool for qid in ids})
     return pool
+
+
+@dataclass(frozen=True)
+class RoundPoolReveal:
+    """What the round admin says about revealed keys in a round's pool."""
+
+    revealed: int  # questions of the pool (active, matching the draw rules) already revealed
+    allowed: bool  # the round may draw them anyway
+
+
+def round_pool_reveal(*, round: Round) -> RoundPoolReveal:
+    questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+    rules = list(DrawRule.objects.filter(round=round).values_list("topic_id", "difficulty"))
+    if rules:
+        matching = Q()
+        for topic_id, difficulty in rules:
+            matching |= Q(topic_id=topic_id, difficulty=difficulty)
+        questions = questions.filter(matching)
+    revealed = revealed_question_ids(round=round)
+    count = questions.filter(pk__in=revealed).count() if revealed else 0
+    return RoundPoolReveal(revealed=count, allowed=round.allow_revealed_questions)
 
 
 def contest_finished_attempts(*, contest_id: int) -> QuerySet[Attempt]:

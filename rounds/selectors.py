@@ -56,6 +56,23 @@ def duration_label(*, seconds: float) -> str:
     return " ".join(shown) or ngettext("%(n)d giây", "%(n)d giây", 0) % {"n": 0}
 
 
+def duration_precise_label(*, milliseconds: int | None) -> str:
+    """A time taken to the millisecond, as a tie-break needs it: '3 phút 20,125 giây',
+    '1 giờ 2 phút 5,000 giây' (a comma before the decimals, as Vietnamese writes them)."""
+    if milliseconds is None:
+        return "—"
+    hours, rest = divmod(max(int(milliseconds), 0), 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds = f"{rest // 1000},{rest % 1000:03d}"
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours})
+    if hours or minutes:
+        parts.append(ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes})
+    parts.append(_("%(seconds)s giây") % {"seconds": seconds})
+    return " ".join(parts)
+
+
 def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
     """'Mở sau 2 ngày, 3 giờ', 'Đóng sau 4 giờ', 'Đã đóng 3 ngày trước'."""
     now = now or timezone.now()
@@ -145,7 +162,8 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
     ]
 
 
-def contests_active() -> QuerySet[Contest]:
-    """The contests organisers and units are working on, newest first (the report pages'
-    choice of contest)."""
-    return Contest.objects.filter(is_active=True).order_by("-created_at", "-pk")
+def contests_for_reports(*, organiser: bool) -> QuerySet[Contest]:
+    """The contests a report page offers to choose from, newest first: every contest for
+    organisers (last year's, to compare), the active ones for units and the public."""
+    contests = Contest.objects.all() if organiser else Contest.objects.filter(is_active=True)
+    return contests.order_by("-created_at", "-pk")

@@ -310,7 +310,9 @@ SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (English), then Vietnamese for what Django's and allauth's own
+# catalogues lack (the admin's newer strings, allauth's models): no English in the admin.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "contest_site" / "locale_vi"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
