@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,3 +168,26 @@ def contests_for_reports(*, organiser: bool) -> QuerySet[Contest]:
     organisers (last year's, to compare), the active ones for units and the public."""
     contests = Contest.objects.all() if organiser else Contest.objects.filter(is_active=True)
     return contests.order_by("-created_at", "-pk")
+
+
+# Read at every login; an organiser's change to the rounds reaches logins within this delay.
+SESSIONS_UNTIL_CACHE_TIMEOUT = 300
+
+
+def contest_sessions_until(*, now: datetime | None = None) -> datetime | None:
+    """When the last round of the active contests ends, if still ahead: a participant who
+    signs in during a contest stays signed in until then (rounds.sessions), so nobody has to
+    log in again at a round's 00h opening. Cached briefly: one query per five minutes."""
+    now = now or timezone.now()
+    key = "contest-sessions-until:v1"
+    until = cache.get(key)
+    if until is None:
+        last = (
+            Round.objects.filter(contest__is_active=True, is_practice=False)
+            .order_by("-ends_at")
+            .values_list("ends_at", flat=True)
+            .first()
+        )
+        until = last or datetime.min.replace(tzinfo=UTC)
+        cache.set(key, until, SESSIONS_UNTIL_CACHE_TIMEOUT)
+    return until if until > now else None
