@@ -40,6 +40,7 @@ AUDIT_ACTION_LABELS = {
     "round_publish": _("Công bố kết quả"),
     "round_rank": _("Xếp hạng đợt thi"),
     "round_unpublish": _("Thu hồi công bố kết quả"),
+    "tie_decision": _("Quyết định giải đồng hạng"),
     "units_import": _("Nhập danh sách đơn vị"),
 }
 # The details' keys, as organisers read them.
@@ -57,6 +58,8 @@ AUDIT_DETAIL_LABELS = {
     "file": _("Tệp"),
     "filename": _("Tên tệp"),
     "format": _("Định dạng"),
+    "group": _("Nhóm đồng hạng"),
+    "outcome": _("Quyết định"),
     "full_personal_data": _("Thấy đủ dữ liệu cá nhân"),
     "is_practice": _("Đợt thi thử"),
     "participant_id": _("Người dự thi"),
@@ -69,10 +72,12 @@ AUDIT_DETAIL_LABELS = {
     "target_id": _("Mã đối tượng"),
     "target_type": _("Loại đối tượng"),
     "ties_to_decide": _("Số trường hợp đồng hạng cần quyết định"),
+    "tier": _("Giải"),
     "took_part_only": _("Chỉ người đã dự thi"),
     "unit_ids": _("Các đơn vị"),
     "updated": _("Số mục cập nhật"),
     "used_in_attempts": _("Đã dùng trong lượt thi"),
+    "winners": _("Người nhận giải"),
 }
 
 

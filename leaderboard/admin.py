@@ -4,6 +4,8 @@ RoundResultsAdminMixin, what results add to the round admin (operations.admin co
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import export_filename
@@ -14,7 +16,15 @@ from rounds.models import Round
 from rounds.selectors import duration_precise_label
 
 from .certificates import CertificateError, round_prize_certificates_zip
-from .models import Award, Certificate, ParticipationStat, RoundResult
+from .models import (
+    Award,
+    Certificate,
+    ParticipationStat,
+    PublicationEvent,
+    RoundResult,
+    TieDecision,
+)
+from .publication import TieDecisionError, round_open_ties, tie_decision_record
 from .reports.admin import OfficialReportSettingsAdmin  # noqa: F401 (registers itself)
 
 
@@ -58,19 +68,44 @@ class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
 
 @admin.register(Award)
 class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
-    list_display = ["round", "tier", "participant", "contact_masked", "result", "needs_decision"]
-    list_filter = ["round__contest", "round", "needs_decision"]
+    list_display = [
+        "round",
+        "tier",
+        "participant",
+        "contact_masked",
+        "result",
+        "needs_decision",
+        "shared",
+    ]
+    list_filter = ["round__contest", "round", "needs_decision", "shared"]
     search_fields = ["participant__full_name"]
     phone_search_field = "participant__user__phone"
     cccd_search_field = "participant__cccd"
     list_select_related = ["round", "tier", "participant__user", "result"]
-    readonly_fields = ["round", "participant", "tier", "result", "awarded_at"]
+    readonly_fields = [
+        "round",
+        "participant",
+        "tier",
+        "result",
+        "needs_decision",
+        "shared",
+        "awarded_at",
+    ]
 
     @admin.display(description=gettext_lazy("thời điểm trao"))
     def awarded_at(self, award: Award):
         return award.created_at
 
+    # Awards are given by the ranking; a tie is decided by a recorded decision (the round
+    # list's "Quyết định giải đồng hạng"), which re-ranking applies again: an edited or deleted
+    # award would be recreated by the next re-ranking.
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     def get_list_display(self, request):
@@ -149,9 +184,99 @@ class ParticipationStatAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(TieDecision)
+class TieDecisionAdmin(admin.ModelAdmin):
+    """Decisions are recorded from the round list ("Quyết định giải đồng hạng"); read here."""
+
+    list_display = ["round", "tier", "outcome", "status", "reason", "decided_by", "decided_at"]
+    list_filter = ["status", "outcome", "round__contest", "round"]
+    list_select_related = ["round", "tier", "decided_by"]
+    readonly_fields = [
+        "round",
+        "tier",
+        "group",
+        "places",
+        "outcome",
+        "winners",
+        "reason",
+        "status",
+        "reopened_note",
+        "decided_by",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PublicationEvent)
+class PublicationEventAdmin(admin.ModelAdmin):
+    list_display = ["round", "kind", "at", "reason", "digest", "actor"]
+    list_filter = ["kind", "round__contest", "round"]
+    list_select_related = ["round", "actor"]
+    readonly_fields = ["round", "kind", "at", "reason", "changes", "digest", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class RoundResultsAdminMixin:
-    """Columns `results_count` and `ties_to_decide` (annotated in one query) and the action
-    `download_prize_certificates`."""
+    """Columns `results_count` and `ties_to_decide` (annotated in one query) and the actions
+    `download_prize_certificates` and `decide_ties`."""
+
+    @admin.action(
+        description=gettext_lazy("Quyết định giải đồng hạng (ghi rõ lý do)"),
+        permissions=["change"],
+    )
+    def decide_ties(self, request, queryset):
+        round = queryset.select_related("contest").first()
+        if round is None:
+            return None
+        if "apply" in request.POST:
+            try:
+                tie_decision_record(
+                    round=round,
+                    tier_id=int(request.POST.get("tier", "0") or 0),
+                    outcome=request.POST.get("outcome", ""),
+                    winner_ids=[int(v) for v in request.POST.getlist("winners") if v.isdigit()],
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+            except TieDecisionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s: đã ghi quyết định và trao lại giải.") % {"name": round.name},
+                    messages.SUCCESS,
+                )
+        ties = round_open_ties(round=round)
+        if not ties and "apply" in request.POST:
+            return None
+        return TemplateResponse(
+            request,
+            "admin/leaderboard/decide_ties.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Quyết định giải đồng hạng — %(name)s") % {"name": round.name},
+                "opts": self.model._meta,
+                "round": round,
+                "ties": ties,
+                "decisions": TieDecision.objects.filter(round=round).select_related(
+                    "tier", "decided_by"
+                ),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_queryset(self, request):
         return (

@@ -44,6 +44,7 @@ class CertificateFacts:
     question_count: int | None
     date_label: str  # "ngày 20 tháng 9 năm 2024"
     verify_url: str
+    results_digest: str = ""  # SHA-256 of the round's published results file
 
 
 @functools.cache
@@ -162,6 +163,14 @@ def certificate_pdf_render(*, facts: CertificateFacts) -> bytes:
     pdf.drawString(22 * mm + QR_SIZE + 3 * mm, 38 * mm, _("Quét mã QR để xác thực chứng nhận"))
     pdf.drawString(22 * mm + QR_SIZE + 3 * mm, 33 * mm, _("Mã: %(code)s") % {"code": facts.code})
     pdf.drawString(22 * mm + QR_SIZE + 3 * mm, 28 * mm, facts.verify_url)
+    if facts.results_digest:
+        pdf.setFont(REGULAR, 7)
+        pdf.drawString(
+            22 * mm,
+            16 * mm,
+            _("SHA-256 của tệp kết quả %(round)s: %(digest)s")
+            % {"round": facts.round_name, "digest": facts.results_digest},
+        )
 
     pdf.showPage()
     pdf.save()

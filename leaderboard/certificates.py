@@ -19,11 +19,13 @@ from core.audit import audit_log_record
 from core.text import slugify_vi
 from participants.models import Participant, User
 from quizzes.models import FINISHED_STATES, Attempt
+from quizzes.ranking_policy import candidate_of, counted_pick
 from rounds.models import Disqualification, Round
 
 from .access import user_is_organiser
 from .certificate_pdf import CertificateFacts, certificate_pdf_render
 from .models import Award, Certificate, RoundResult
+from .publication import round_results_file
 
 CERTIFICATE_CACHE_TIMEOUT = 7 * 24 * 3600
 
@@ -43,7 +45,8 @@ def certificate_grounds(
 ) -> CertificateGrounds | None:
     """What entitles the person to this certificate, or None. Only for a published
     (not practice) round, and not for a person disqualified from the contest. Participation:
-    a submitted attempt (the counted one's score when ranked, else the best). Prize: an award
+    a submitted attempt (the counted one's score: stored by the ranking, or by the ranking
+    policy for a person the ranking leaves out). Prize: an award
     of the round that is not waiting for the organisers' decision on a tie."""
     if round.state != Round.State.PUBLISHED or round.is_practice:
         return None
@@ -73,17 +76,21 @@ def certificate_grounds(
     )
     if result is not None:
         return CertificateGrounds(score=result.score, question_count=result.attempt.question_count)
-    best = (
+    # Not in the ranking (an organiser's account, a person marked unranked): the attempt the
+    # ranking policy would count.
+    finished = list(
         Attempt.objects.filter(
             round=round, participant_id=participant_id, state__in=FINISHED_STATES
         )
-        .order_by("-score", "duration_ms")
-        .only("score", "question_count")
-        .first()
     )
-    if best is None:
+    if not finished:
         return None
-    return CertificateGrounds(score=best.score, question_count=best.question_count)
+    pick = counted_pick(
+        [candidate_of(attempt) for attempt in finished],
+        counted_attempt=round.contest.counted_attempt,
+        actual=round.prediction_actual,
+    )
+    return CertificateGrounds(score=pick.score, question_count=pick.question_count)
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
@@ -133,6 +140,7 @@ def certificate_facts(*, certificate: Certificate) -> CertificateFacts | None:
         question_count=grounds.question_count,
         date_label=_date_label(round.published_at or certificate.issued_at),
         verify_url=certificate_verify_url(certificate=certificate),
+        results_digest=round_results_file(round=round).digest,
     )
 
 
@@ -152,9 +160,6 @@ def certificate_can_download(*, user: User, certificate: Certificate) -> bool:
     if not user.is_authenticated:
         return False
     return certificate.participant.user_id == user.pk or user_is_organiser(user=user)
-
-
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
 
 
 class CertificateError(Exception):

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -90,6 +91,11 @@ class Award(models.Model):
         default=False,
         help_text=_("Đồng hạng tại suất cuối của mức giải: không tự động cắt."),
     )
+    shared = models.BooleanField(
+        _("đồng giải"),
+        default=False,
+        help_text=_("Ban Tổ chức quyết định những người đồng hạng cùng chia sẻ giải."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,6 +108,109 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier.name} — {self.participant}"
+
+
+class TieDecision(models.Model):
+    """An organiser's decision on a tie at a prize cut: who of the tied group takes the tier's
+    places, or that they share the prize, with the reason. Re-ranking applies it again while
+    the tied group (and the places left for it) is unchanged, and re-opens it, saying why,
+    when the group changed or the tie is gone."""
+
+    class Outcome(models.TextChoices):
+        CHOOSE = "choose", _("Chọn người nhận giải")
+        SHARE = "share", _("Cùng chia sẻ giải")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang áp dụng")
+        REOPENED = "reopened", _("Đã mở lại (nhóm đồng hạng thay đổi)")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="tie_decisions"
+    )
+    tier = models.ForeignKey(
+        PrizeTier, verbose_name=_("giải"), on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.JSONField(_("nhóm đồng hạng (mã người dự thi)"))
+    places = models.PositiveSmallIntegerField(_("số suất còn lại cho nhóm"))
+    outcome = models.CharField(_("quyết định"), max_length=8, choices=Outcome.choices)
+    winners = models.JSONField(_("người nhận giải (mã người dự thi)"), default=list, blank=True)
+    reason = models.TextField(_("lý do"))
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    reopened_note = models.TextField(_("lý do mở lại"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định đồng hạng")
+        verbose_name_plural = _("quyết định đồng hạng")
+        ordering = ["round", "tier__order", "-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "tier"],
+                condition=Q(status="active"),
+                name="tie_decision_one_active_per_tier",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["choose", "share"]), name="tie_decision_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.tier.name}: {self.get_outcome_display()}"
+
+
+class PublicationEvent(models.Model):
+    """The public log of a round's results ("Nhật ký công bố"): publication, corrections,
+    re-publications, withdrawals, each with its time, reason and the results' digest then."""
+
+    class Kind(models.TextChoices):
+        PUBLISH = "publish", _("Công bố kết quả")
+        CORRECTION = "correction", _("Đính chính")
+        REPUBLISH = "republish", _("Công bố lại")
+        UNPUBLISH = "unpublish", _("Tạm rút kết quả")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("thời điểm"))
+    reason = models.TextField(_("lý do"), blank=True)
+    changes = models.JSONField(
+        _("thay đổi thứ hạng, giải"),
+        default=list,
+        blank=True,
+        help_text=_("Người bị ảnh hưởng (tên đã che) với hạng và giải trước, sau."),
+    )
+    digest = models.CharField(_("mã SHA-256 của tệp kết quả"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("nhật ký công bố")
+        verbose_name_plural = _("nhật ký công bố")
+        ordering = ["round", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["publish", "correction", "republish", "unpublish"]),
+                name="publication_event_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.get_kind_display()}"
 
 
 class ParticipationStat(models.Model):

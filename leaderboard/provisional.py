@@ -1,5 +1,5 @@
-"""The provisional board of open rounds: the top by best score and shortest time (the
-prediction is unknown until the round closes), computed by the periodic task and kept in the
+"""The provisional board of open rounds: the top by the ranking policy without the prediction
+(its answer is unknown until the round closes), computed by the periodic task and kept in the
 cache, where the page reads it."""
 
 from dataclasses import dataclass
@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from participants.models import Participant, User
-from quizzes.models import Attempt
-from rounds.models import Disqualification, Round
+from participants.models import Participant
+from quizzes.ranking_policy import PROVISIONAL_KEY, counted_sql, order_sql
+from rounds.models import Round
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,6 @@ def provisional_board(*, round_id: int) -> ProvisionalBoard | None:
     return ProvisionalBoard(computed_at=stored["computed_at"], rows=stored["rows"])
 
 
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
-
-
 PROVISIONAL_BOARD_SIZE = 20
 PROVISIONAL_BOARD_TIMEOUT = 10 * 60
 
@@ -40,48 +37,23 @@ def provisional_board_cache_key(round_id: int) -> str:
 
 
 def provisional_board_refresh(*, round_id: int, now: datetime | None = None) -> list[dict]:
-    """Compute the top of an open round by best score and shortest time (the prediction is
-    unknown until the round closes) and store it in the cache, where the page reads it."""
+    """Compute the top of an open round (the ranking policy without the prediction) and
+    store it in the cache, where the page reads it."""
     now = now or timezone.now()
     round = Round.objects.select_related("contest").get(pk=round_id)
-    attempt = Attempt._meta.db_table
-    participant = Participant._meta.db_table
-    user = User._meta.db_table
-    disqualification = Disqualification._meta.db_table
-    sql = f"""
-        WITH best AS (
-            SELECT a.participant_id, a.score, a.duration_ms, a.submitted_at,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY a.participant_id
-                       ORDER BY a.score DESC, a.duration_ms, a.submitted_at, a.id
-                   ) AS pick
-            FROM {attempt} a
-            JOIN {participant} p ON p.id = a.participant_id
-            JOIN {user} u ON u.id = p.user_id
-            WHERE a.round_id = %s AND a.state <> %s AND u.is_staff = %s AND p.is_unranked = %s
-              AND NOT EXISTS (
-                  SELECT 1 FROM {disqualification} d
-                  WHERE d.contest_id = %s AND d.participant_id = a.participant_id
-              )
-        )
+    # The counted attempt and the order by the ranking policy, without the prediction (its
+    # answer is unknown until the round closes).
+    sql = counted_sql(counted_attempt=round.contest.counted_attempt, key=PROVISIONAL_KEY) + (
+        f"""
         SELECT participant_id, score, duration_ms,
-               RANK() OVER (ORDER BY score DESC, duration_ms) AS place
-        FROM best WHERE pick = 1
-        ORDER BY place, submitted_at, participant_id
+               RANK() OVER (ORDER BY {order_sql(PROVISIONAL_KEY)}) AS place
+        FROM counted WHERE pick = 1
+        ORDER BY place, participant_id
         LIMIT %s
-    """
+        """
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                round.pk,
-                Attempt.State.IN_PROGRESS,
-                False,
-                False,
-                round.contest_id,
-                PROVISIONAL_BOARD_SIZE,
-            ],
-        )
+        cursor.execute(sql, [None, round.pk, round.contest_id, PROVISIONAL_BOARD_SIZE])
         top = cursor.fetchall()
     people = Participant.objects.select_related("user", "unit").in_bulk([row[0] for row in top])
     board = [

@@ -22,8 +22,9 @@ from .certificates import (
     certificate_issue,
     certificate_pdf,
 )
-from .models import Certificate
+from .models import Certificate, PublicationEvent
 from .provisional import provisional_board
+from .publication import round_publication_log, round_results_file
 from .results import round_results, round_winners, rounds_published
 
 RESULTS_PER_PAGE = 50
@@ -41,11 +42,31 @@ def round_results_page(request, round_id: int):
     page = Paginator(round_results(round=round), RESULTS_PER_PAGE).get_page(
         request.GET.get("trang")
     )
+    log = round_publication_log(round=round)
     return render(
         request,
         "leaderboard/round_results.html",
-        {"round": round, "winners": round_winners(round=round), "page": page},
+        {
+            "round": round,
+            "winners": round_winners(round=round),
+            "page": page,
+            "results_file": round_results_file(round=round),
+            "log": log,
+            "corrections": [e for e in log if e.kind == PublicationEvent.Kind.CORRECTION],
+        },
     )
+
+
+def round_results_download(request, round_id: int):
+    """The published round's canonical results file (its SHA-256 is on the results page)."""
+    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if round.state != Round.State.PUBLISHED or round.is_practice:
+        return render(request, "leaderboard/not_published.html", {"round": round}, status=404)
+    response = HttpResponse(
+        round_results_file(round=round).content, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-dot-{round.pk}.csv"'
+    return response
 
 
 def provisional_board_page(request, round_id: int):

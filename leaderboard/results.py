@@ -60,6 +60,9 @@ class RoundRecognition:
     result: RoundResult | None
     prize_name: str
     kinds: tuple[str, ...]
+    # A prize shared by a decision, or one waiting for the decision on a tie at its cut.
+    prize_shared: bool = False
+    prize_pending: str = ""
 
 
 def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
@@ -88,13 +91,13 @@ def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
             participant__user_id=user_id, round_id__in=[r for r, _c in played]
         ).select_related("round")
     }
-    prizes = dict(
-        Award.objects.filter(
-            participant__user_id=user_id,
-            round_id__in=[r for r, _c in played],
-            needs_decision=False,
-        ).values_list("round_id", "tier__name")
-    )
+    awards = {
+        round_id: (name, needs_decision, shared)
+        for round_id, name, needs_decision, shared in Award.objects.filter(
+            participant__user_id=user_id, round_id__in=[r for r, _c in played]
+        ).values_list("round_id", "tier__name", "needs_decision", "shared")
+    }
+    prizes = {r: award[0] for r, award in awards.items() if not award[1]}
     recognition = {}
     for round_id, contest_id in played:
         kinds: tuple[str, ...] = ()
@@ -107,11 +110,25 @@ def participant_recognition(*, user_id: int) -> dict[int, RoundRecognition]:
             result=results.get(round_id),
             prize_name=prizes.get(round_id, "") if contest_id not in excluded else "",
             kinds=kinds,
+            prize_shared=awards.get(round_id, ("", False, False))[2],
+            prize_pending=(
+                awards[round_id][0]
+                if round_id in awards and awards[round_id][1] and contest_id not in excluded
+                else ""
+            ),
         )
     return recognition
 
 
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
+def counted_attempts_stored(*, participant_id: int) -> dict[int, int]:
+    """The person's counted attempt in each ranked (or published) round, as the stored ranking
+    has it (round id → attempt id). One query."""
+    return dict(
+        RoundResult.objects.filter(
+            participant_id=participant_id,
+            round__state__in=[Round.State.RANKED, Round.State.PUBLISHED],
+        ).values_list("round_id", "attempt_id")
+    )
 
 
 def round_winner_lines(*, round: Round) -> list[WinnerLine]:

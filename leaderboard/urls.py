@@ -31,6 +31,11 @@ urlpatterns = [
     path("ket-qua/", result_views.results_index, name="results_index"),
     path("ket-qua/dot/<int:round_id>/", result_views.round_results_page, name="round_results"),
     path(
+        "ket-qua/dot/<int:round_id>/ket-qua.csv",
+        result_views.round_results_download,
+        name="round_results_download",
+    ),
+    path(
         "bang-xep-hang-tam-thoi/dot/<int:round_id>/",
         result_views.provisional_board_page,
         name="provisional_board",

@@ -4,6 +4,7 @@ results), Participant and Disqualification (a decision re-ranks rounds), Questio
 re-ranks rounds). The actions that run a flow across apps live here; they call one service
 each and queue re-rankings with operations.tasks.rounds_rerank_queue."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from leaderboard.admin import RoundResultsAdminMixin
+from leaderboard.publication import round_open_ties
 from participants.admin import ParticipantAdmin
 from participants.models import Participant
 from quizzes.admin import QuestionAdmin
+from quizzes.bank_changes import question_rescore
+from quizzes.bank_selectors import question_rescore_preview
 from quizzes.models import Question
 from quizzes.round_admin import DrawRuleInline, RoundDrawRulesAdminMixin
 from rounds import admin as rounds_admin
@@ -26,9 +30,17 @@ from rounds.services import (
     disqualification_create,
     disqualification_delete,
     participants_disqualify,
+    rounds_published_ids,
 )
 
-from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .pipeline import (
+    published_rounds_change_confirm,
+    published_rounds_change_preview,
+    round_close_now,
+    round_publish_and_announce,
+    round_rank_by_organiser,
+    round_unpublish_and_log,
+)
 from .tasks import rounds_rerank_queue, sweep_queue_at
 
 
@@ -46,7 +58,9 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         "show_question_stats",
         "close_now",
         "recompute_ranking",
+        "decide_ties",
         "publish_results",
+        "publish_results_shared_ties",
         "unpublish_results",
         "download_prize_certificates",
     ]
@@ -90,6 +104,20 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 },
                 messages.SUCCESS,
             )
+            if not summary.verified:
+                self.message_user(
+                    request,
+                    _(
+                        "%(name)s: kết quả lưu không khớp với phép tính lại độc lập "
+                        "(%(n)d điểm khác), chưa thể công bố: %(first)s"
+                    )
+                    % {
+                        "name": round.name,
+                        "n": len(summary.differences),
+                        "first": summary.differences[0],
+                    },
+                    messages.ERROR,
+                )
             if summary.ties_to_decide:
                 self.message_user(
                     request,
@@ -105,10 +133,14 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 )
 
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
-    def publish_results(self, request, queryset):
+    def publish_results(self, request, queryset, share_open_ties_reason: str = ""):
         for round in queryset:
             try:
-                announcement = round_publish_and_announce(round_id=round.pk, actor=request.user)
+                announcement = round_publish_and_announce(
+                    round_id=round.pk,
+                    actor=request.user,
+                    share_open_ties_reason=share_open_ties_reason,
+                )
             except RoundStateError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue
@@ -125,6 +157,37 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 ),
             )
 
+    @admin.action(
+        description=gettext_lazy("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
+        permissions=["change"],
+    )
+    def publish_results_shared_ties(self, request, queryset):
+        reason = request.POST.get("reason", "").strip() if "apply" in request.POST else ""
+        if reason:
+            return self.publish_results(request, queryset, share_open_ties_reason=reason)
+        if "apply" in request.POST:
+            self.message_user(request, _("Cần ghi rõ lý do của quyết định."), messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/operations/publish_shared_ties.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
+                "opts": self.model._meta,
+                "rounds": [
+                    (round, round_open_ties(round=round))
+                    for round in queryset.select_related("contest")
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
+    def unpublish_results(self, request, queryset):
+        for round in queryset:
+            round_unpublish_and_log(round_id=round.pk, actor=request.user)
+        self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))
+
 
 @admin.register(Participant)
 class ParticipantJudgingAdmin(ParticipantAdmin):
@@ -139,12 +202,44 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
         form = DisqualifyForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             contest = form.cleaned_data["contest"]
-            round_ids = participants_disqualify(
-                contest=contest,
-                participants=queryset,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
+
+            def apply() -> list[int]:
+                return participants_disqualify(
+                    contest=contest,
+                    participants=queryset,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+
+            published = rounds_published_ids(contest_id=contest.pk)
+            public_reason = request.POST.get("public_reason", "").strip()
+            if published and not ("confirm" in request.POST and public_reason):
+                # A published round changes: first show who would move and how.
+                if "confirm" in request.POST:
+                    self.message_user(
+                        request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR
+                    )
+                return TemplateResponse(
+                    request,
+                    "admin/operations/correction_confirm.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Đính chính kết quả đã công bố"),
+                        "opts": self.model._meta,
+                        "form": form,
+                        "participants": queryset.select_related("user", "unit"),
+                        "preview": published_rounds_change_preview(
+                            round_ids=published, apply=apply
+                        ),
+                        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    },
+                )
+            if published:
+                round_ids = published_rounds_change_confirm(
+                    round_ids=published, apply=apply, reason=public_reason, actor=request.user
+                )
+            else:
+                round_ids = apply()
             rounds_rerank_queue(round_ids=round_ids)
             self.message_user(
                 request,
@@ -167,31 +262,100 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
         )
 
 
+class DisqualificationCorrectionForm(forms.ModelForm):
+    """The decision, with the public correction's reason when a published round changes."""
+
+    public_reason = forms.CharField(
+        label=gettext_lazy("Lý do đính chính (đăng công khai)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Bắt buộc khi cuộc thi đã công bố kết quả: đăng trong thông báo đính chính trên "
+            "trang kết quả. Để xem trước ai thay đổi thứ hạng, dùng thao tác “Loại khỏi cuộc "
+            "thi” ở danh sách người dự thi."
+        ),
+    )
+
+    class Meta:
+        model = Disqualification
+        fields = ["contest", "participant", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        contest = cleaned.get("contest")
+        moved = self.instance.pk is None or {"contest", "participant"} & set(self.changed_data)
+        if (
+            contest
+            and moved
+            and rounds_published_ids(contest_id=contest.pk)
+            and not cleaned.get("public_reason", "").strip()
+        ):
+            self.add_error(
+                "public_reason",
+                _("Cuộc thi đã công bố kết quả: cần ghi rõ lý do đính chính công khai."),
+            )
+        return cleaned
+
+
 @admin.register(Disqualification)
 class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     """Adding, changing or lifting a decision goes through the rounds' services (which log
-    it) and re-ranks the ranked rounds it touches."""
+    it) and re-ranks the ranked rounds it touches; published rounds are ranked again at once
+    with a public correction notice."""
+
+    form = DisqualificationCorrectionForm
+
+    def _apply(self, request, *, contest_id: int, apply, public_reason: str) -> None:
+        published = rounds_published_ids(contest_id=contest_id)
+        if published:
+            round_ids = published_rounds_change_confirm(
+                round_ids=published, apply=apply, reason=public_reason, actor=request.user
+            )
+        else:
+            round_ids = apply()
+        rounds_rerank_queue(round_ids=round_ids)
 
     def save_model(self, request, obj, form, change):
+        public_reason = form.cleaned_data.get("public_reason", "")
+        if change and not {"contest", "participant"} & set(form.changed_data):
+            disqualification_change(disqualification=obj, actor=request.user)  # the reason
+            return
         if change:
-            round_ids = disqualification_change(disqualification=obj, actor=request.user)
-        else:
+            # A moved decision re-ranks (and corrects the published rounds of its contest).
+            self._apply(
+                request,
+                contest_id=obj.contest_id,
+                apply=lambda: disqualification_change(disqualification=obj, actor=request.user),
+                public_reason=public_reason,
+            )
+            return
+        created = []
+
+        def apply() -> list[int]:
             decision, round_ids = disqualification_create(
                 contest=obj.contest,
                 participant=obj.participant,
                 reason=obj.reason,
                 actor=request.user,
             )
-            obj.pk = decision.pk
-        rounds_rerank_queue(round_ids=round_ids)
+            created.append(decision)
+            return round_ids
+
+        self._apply(request, contest_id=obj.contest_id, apply=apply, public_reason=public_reason)
+        obj.pk = created[0].pk
 
     def delete_queryset(self, request, queryset):
         for decision in queryset:
             self.delete_model(request, decision)
 
     def delete_model(self, request, obj):
-        rounds_rerank_queue(
-            round_ids=disqualification_delete(disqualification=obj, actor=request.user)
+        self._apply(
+            request,
+            contest_id=obj.contest_id,
+            apply=lambda: disqualification_delete(disqualification=obj, actor=request.user),
+            public_reason=_(
+                "Khôi phục thí sinh vào bảng xếp hạng theo quyết định của Ban Tổ chức."
+            ),
         )
 
 
@@ -199,7 +363,50 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
 class QuestionRescoringAdmin(QuestionAdmin):
     """The question bank's admin; a re-score by a changed key re-ranks the ranked rounds."""
 
+    def _published_rounds(self, question) -> list[int]:
+        return [
+            round.pk
+            for round in question_rescore_preview(question_id=question.pk).rounds
+            if round.state == Round.State.PUBLISHED and not round.is_practice
+        ]
+
+    def rescore_confirmed(self, request, question) -> bool:
+        """A re-score that changes published results needs the public correction's reason."""
+        if not self._published_rounds(question) or request.POST.get("public_reason", "").strip():
+            return True
+        self.message_user(request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR)
+        return False
+
+    def rescore_extra_context(self, request, question) -> dict:
+        published = self._published_rounds(question)
+        if not published:
+            return {}
+        return {
+            "correction_preview": published_rounds_change_preview(
+                round_ids=published,
+                apply=lambda: (
+                    question_rescore(question_id=question.pk, actor=request.user).reranked_round_ids
+                ),
+            )
+        }
+
     def question_rescore(self, request, question):
-        result = super().question_rescore(request, question)
-        rounds_rerank_queue(round_ids=result.reranked_round_ids)
-        return result
+        published = self._published_rounds(question)
+        if not published:
+            result = super().question_rescore(request, question)
+            rounds_rerank_queue(round_ids=result.reranked_round_ids)
+            return result
+        results = []
+
+        def apply() -> list[int]:
+            results.append(super(QuestionRescoringAdmin, self).question_rescore(request, question))
+            return results[0].reranked_round_ids
+
+        rest = published_rounds_change_confirm(
+            round_ids=published,
+            apply=apply,
+            reason=request.POST.get("public_reason", ""),
+            actor=request.user,
+        )
+        rounds_rerank_queue(round_ids=rest)
+        return results[0]

@@ -329,5 +329,10 @@ def demo_history_seed(*, now: dt.datetime | None = None) -> dict[str, int]:
             round_rank(round_id=round.pk, now=now)
             ranked += 1
         if round.state != Round.State.PUBLISHED:
-            round_publish_and_announce(round_id=round.pk, actor=None, now=now)
+            round_publish_and_announce(
+                round_id=round.pk,
+                actor=None,
+                now=now,
+                share_open_ties_reason="Dữ liệu mẫu: những người đồng hạng cùng chia sẻ giải.",
+            )
     return {"history_participants": len(participant_ids), "history_rounds_ranked": ranked}

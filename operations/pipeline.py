@@ -15,17 +15,30 @@ idempotent and runs under the round's row lock.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from content.models import Announcement
 from content.services import announcement_draft_results
 from core.audit import audit_log_record
 from core.health import heartbeat_record
+from leaderboard.models import PublicationEvent
+from leaderboard.publication import (
+    open_ties_share,
+    publication_event_record,
+    round_publication_event_after_publish,
+    round_publication_refusals,
+    round_standings,
+    standings_moves,
+)
 from leaderboard.ranking import RankSummary, round_results_store
 from leaderboard.results import round_winner_lines
+from leaderboard.verification import round_verify
 from participants.models import User
 from quizzes.services import (
     attempts_deadline_cut,
@@ -35,11 +48,13 @@ from quizzes.services import (
 from rounds.models import Round
 from rounds.selectors import rounds_due_for_closing, rounds_due_for_ranking
 from rounds.services import (
+    RoundStateError,
     round_close,
     round_lock,
     round_mark_ranked,
     round_publish,
     round_rank_allowed,
+    round_unpublish,
     rounds_open_started,
 )
 
@@ -55,7 +70,15 @@ def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
     round_drawn_questions_record(round_id=round.pk)  # if the close did not (idempotent)
     summary = round_results_store(round=round)
     round_mark_ranked(round=round, prediction_actual=summary.prediction_actual, now=now)
-    return summary
+    # The last step: the stored results against an independent recomputation. A mismatch is
+    # kept and reported (publishing verifies again and refuses), not rolled back: the sweep
+    # would only rank the round again, the same way.
+    verification = round_verify(round=round)
+    if not verification.ok:
+        logger.error(
+            "round %s does not verify: %s", round.pk, "; ".join(verification.differences[:20])
+        )
+    return replace(summary, differences=tuple(verification.differences))
 
 
 def round_rank(*, round_id: int, now: datetime | None = None) -> RankSummary:
@@ -139,11 +162,100 @@ def round_close_now(*, round_id: int, actor: User | None, now: datetime | None =
 
 
 def round_publish_and_announce(
-    *, round_id: int, actor: User | None, now: datetime | None = None
+    *,
+    round_id: int,
+    actor: User | None,
+    now: datetime | None = None,
+    share_open_ties_reason: str = "",
 ) -> Announcement:
     """Publish a ranked round's results and draft the results announcement with its winners
     table (masked names, as on the public pages), for the organiser to edit and publish. An
-    announcement already published is left as the organiser wrote it."""
+    announcement already published is left as the organiser wrote it.
+
+    Refused (RoundStateError) while the stored results do not verify or a tie at a cut is
+    open, unless the organiser explicitly publishes the open ties as shared prizes (with the
+    reason given). The publication goes into the round's public log with its digest."""
     with transaction.atomic():
+        round = round_lock(round_id=round_id)
+        was_published = round.state == Round.State.PUBLISHED
+        if not was_published and round.state == Round.State.RANKED:
+            if share_open_ties_reason.strip():
+                open_ties_share(round=round, reason=share_open_ties_reason, actor=actor)
+            refusals = round_publication_refusals(round=round)
+            if refusals:
+                raise RoundStateError(" ".join(refusals))
         round = round_publish(round_id=round_id, actor=actor, now=now)
+        if not was_published:
+            round_publication_event_after_publish(round=round, actor=actor)
         return announcement_draft_results(round=round, winners=round_winner_lines(round=round))
+
+
+def round_unpublish_and_log(*, round_id: int, actor: User | None, reason: str = "") -> Round:
+    """Take a round's results off the public pages, noted in its public log."""
+    with transaction.atomic():
+        before = round_lock(round_id=round_id)
+        round = round_unpublish(round_id=round_id, actor=actor)
+        if before.state == Round.State.PUBLISHED:
+            publication_event_record(
+                round=round, kind=PublicationEvent.Kind.UNPUBLISH, actor=actor, reason=reason
+            )
+    return round
+
+
+class _PreviewDone(Exception):
+    """Raised to roll a preview's changes back."""
+
+
+def _published_rounds_changed(
+    *, round_ids: list[int], apply: Callable[[], list[int]]
+) -> tuple[list[tuple[Round, list[dict]]], list[int]]:
+    rounds = [round_lock(round_id=round_id) for round_id in sorted(round_ids)]
+    rounds = [r for r in rounds if r.state == Round.State.PUBLISHED and not r.is_practice]
+    before = {round.pk: round_standings(round=round) for round in rounds}
+    to_rank = apply()
+    changes = []
+    for round in rounds:
+        round_rank(round_id=round.pk)
+        after = round_standings(round=round)
+        changes.append((round, standings_moves(before=before[round.pk], after=after)))
+    published = {round.pk for round in rounds}
+    return changes, [round_id for round_id in to_rank if round_id not in published]
+
+
+def published_rounds_change_preview(
+    *, round_ids: list[int], apply: Callable[[], list[int]]
+) -> list[tuple[Round, list[dict]]]:
+    """What a change (a disqualification, a re-score: `apply`, which returns the rounds to
+    rank again) would do to these published rounds: it is applied, the rounds are ranked
+    again, who moved is read, and everything is rolled back. (round, moves) per round."""
+    preview: list[tuple[Round, list[dict]]] = []
+    try:
+        with transaction.atomic():
+            preview, _rest = _published_rounds_changed(round_ids=round_ids, apply=apply)
+            raise _PreviewDone
+    except _PreviewDone:
+        pass
+    return preview
+
+
+def published_rounds_change_confirm(
+    *, round_ids: list[int], apply: Callable[[], list[int]], reason: str, actor: User | None
+) -> list[int]:
+    """Apply a change to published rounds: they are ranked again at once, and each one whose
+    standings moved gets a public correction notice with the reason and who moved. Returns
+    the other rounds to rank again (the caller queues them)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(_("Cần ghi rõ lý do đính chính công khai."))
+    with transaction.atomic():
+        changes, rest = _published_rounds_changed(round_ids=round_ids, apply=apply)
+        for round, moves in changes:
+            if moves:
+                publication_event_record(
+                    round=round,
+                    kind=PublicationEvent.Kind.CORRECTION,
+                    actor=actor,
+                    reason=reason,
+                    changes=moves,
+                )
+    return rest

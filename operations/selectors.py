@@ -8,7 +8,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from leaderboard.participation import ParticipationRow, participation_overall, participation_rows
-from quizzes.selectors import contest_finished_attempts
+from leaderboard.results import counted_attempts_stored, participant_recognition
+from participants.models import Participant
+from quizzes.selectors import contest_finished_attempts, participant_history
 from rounds.models import Contest, Round
 from rounds.selectors import contest_current, contest_rounds, round_timing_label
 
@@ -59,6 +61,25 @@ def contest_home(*, now: datetime) -> Contest | None:
         now=now,
         contests=Contest.objects.annotate(practice_round_id=Subquery(practice.values("pk")[:1])),
     )
+
+
+def participant_history_page(*, participant: Participant) -> list[dict]:
+    """A person's attempts by round for the history page: the counted attempt as the stored
+    ranking has it once the round is ranked (none when the ranking left the person out),
+    the ranking policy's provisional pick before; and the rank, prize and certificates of
+    the published rounds."""
+    groups = participant_history(participant=participant)
+    if not groups:
+        return groups
+    stored = counted_attempts_stored(participant_id=participant.pk)
+    recognition = participant_recognition(user_id=participant.user_id)
+    for group in groups:
+        round = group["round"]
+        if round.state in (Round.State.RANKED, Round.State.PUBLISHED) and not round.is_practice:
+            attempt_id = stored.get(round.pk)
+            group["counted"] = next((a for a in group["attempts"] if a.pk == attempt_id), None)
+        group["recognition"] = recognition.get(round.pk)
+    return groups
 
 
 @dataclass(frozen=True)

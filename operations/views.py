@@ -14,14 +14,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from content.selectors import announcements_latest
 from leaderboard.access import organiser_required
-from leaderboard.results import participant_recognition
 from participants.selectors import UNIT_QUERY_PARAMETER, participant_of
 from participants.services import signup_unit_remember
-from quizzes.selectors import participant_history
 from rounds.selectors import contest_chosen, contest_rounds, round_countdown, round_timing_label
 
 from .health import health_report
-from .selectors import contest_home, contest_totals
+from .selectors import contest_home, contest_totals, participant_history_page
 from .tasks import participation_refresh_task
 
 
@@ -102,11 +100,7 @@ def history(request):
     """Every attempt of the person by round, with the rank, prize and certificates of the
     published rounds."""
     participant = participant_of(user=request.user)
-    groups = participant_history(participant=participant) if participant else []
-    if groups:
-        recognition = participant_recognition(user_id=request.user.pk)
-        for group in groups:
-            group["recognition"] = recognition.get(group["round"].pk)
+    groups = participant_history_page(participant=participant) if participant else []
     return render(
         request, "operations/history.html", {"groups": groups, "participant": participant}
     )

@@ -366,7 +366,7 @@ class QuestionAdmin(admin.ModelAdmin):
         question = get_object_or_404(Question, pk=object_id)
         if not self.has_change_permission(request, question):
             raise PermissionDenied
-        if request.method == "POST":
+        if request.method == "POST" and self.rescore_confirmed(request, question):
             result = self.question_rescore(request, question)
             messages.success(
                 request,
@@ -387,8 +387,17 @@ class QuestionAdmin(admin.ModelAdmin):
             "question": question,
             "content": question_contents(question_ids=[question.pk])[question.pk],
             "preview": question_rescore_preview(question_id=question.pk),
+            **self.rescore_extra_context(request, question),
         }
         return TemplateResponse(request, "admin/quizzes/question/rescore.html", context)
+
+    def rescore_confirmed(self, request, question: Question) -> bool:
+        """Whether the POST may re-score (a subclass may ask for more, e.g. a reason)."""
+        return True
+
+    def rescore_extra_context(self, request, question: Question) -> dict:
+        """What a subclass adds to the confirmation page (e.g. who would move)."""
+        return {}
 
 
 class AttemptAnswerInline(admin.TabularInline):

@@ -20,6 +20,7 @@ from participants.models import Participant
 from rounds.models import Contest, Disqualification, Round
 
 from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question, RoundDrawnQuestion
+from .ranking_policy import candidate_of, counted_pick, person_is_eligible
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -416,7 +417,8 @@ def answers_revealed(*, attempt: Attempt, now: datetime | None = None) -> bool:
 
 def participant_history(*, participant: Participant) -> list[dict]:
     """Every attempt of a person, grouped by round (newest round first), with the one that
-    counts marked."""
+    counts by the ranking policy (provisional until the round is ranked: the history page
+    then reads it from the stored ranking)."""
     attempts = list(
         Attempt.objects.filter(participant=participant)
         .select_related("round__contest")
@@ -429,22 +431,34 @@ def participant_history(*, participant: Participant) -> list[dict]:
         )
         group["attempts"].append(attempt)
     for group in groups.values():
-        group["counted"] = attempt_counted(attempts=group["attempts"])
+        group["counted"] = attempt_counted(attempts=group["attempts"], round=group["round"])
     return list(groups.values())
 
 
-def attempt_counted(*, attempts: list[Attempt]) -> Attempt | None:
-    """Which finished attempt counts, by the contest's rule (best: score desc, duration asc,
-    submitted_at asc; the ranking refines ties by the prediction)."""
-    finished = [a for a in attempts if a.is_finished]
+def attempt_counted(*, attempts: list[Attempt], round: Round) -> Attempt | None:
+    """Which of a person's finished attempts of the round counts, by the ranking policy: with
+    the prediction's stored answer once the round is ranked, without it before."""
+    finished = {a.pk: a for a in attempts if a.is_finished}
     if not finished:
         return None
-    rule = finished[0].round.contest.counted_attempt
-    if rule == "first":
-        return min(finished, key=lambda a: a.number)
-    if rule == "last":
-        return max(finished, key=lambda a: a.number)
-    return min(finished, key=lambda a: (-a.score, a.duration_ms, a.submitted_at))
+    pick = counted_pick(
+        [candidate_of(a) for a in finished.values()],
+        counted_attempt=round.contest.counted_attempt,
+        actual=round.prediction_actual if round.ranked_at else None,
+    )
+    return finished[pick.id]
+
+
+def person_ranked_in(*, participant: Participant, is_staff: bool, round: Round) -> bool:
+    """Whether the ranking policy ranks this person in the round's contest (not staff, not
+    marked unranked, not disqualified). One query."""
+    return person_is_eligible(
+        is_staff=is_staff,
+        is_unranked=participant.is_unranked,
+        disqualified=Disqualification.objects.filter(
+            contest_id=round.contest_id, participant=participant
+        ).exists(),
+    )
 
 
 def _rounds_revealing_before(*, round: Round) -> QuerySet[Round]:

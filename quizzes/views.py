@@ -31,6 +31,7 @@ from .selectors import (
     attempt_questions,
     choice_ids_from_tokens,
     participant_attempts,
+    person_ranked_in,
 )
 from .services import (
     AttemptError,
@@ -322,11 +323,20 @@ def attempt_result(request, attempt_id: int):
             "round__contest"
         )
     )
+    counted = attempt_counted(attempts=attempts, round=attempt.round)
+    if (
+        counted
+        and attempt.round.ranked_at
+        and not person_ranked_in(
+            participant=attempt.participant, is_staff=request.user.is_staff, round=attempt.round
+        )
+    ):
+        counted = None  # not in the ranking at all
     context = {
         "attempt": attempt,
         "round": attempt.round,
         "contest": attempt.round.contest,
-        "counted": attempt_counted(attempts=attempts),
+        "counted": counted,
         "attempts_left": (
             None  # unlimited in a practice round
             if attempt.round.is_practice

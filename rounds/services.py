@@ -212,3 +212,12 @@ def rounds_ranked_ids(*, contest_id: int) -> list[int]:
         .order_by("number")
         .values_list("id", flat=True)
     )
+
+
+def rounds_published_ids(*, contest_id: int) -> list[int]:
+    """The contest's rounds whose results are public (a change to them is a correction)."""
+    return list(
+        Round.objects.filter(contest_id=contest_id, is_practice=False, state=Round.State.PUBLISHED)
+        .order_by("number")
+        .values_list("id", flat=True)
+    )

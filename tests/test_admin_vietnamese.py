@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from content.models import Announcement, ContestRules, StudyMaterial
 from core.audit import audit_log_record
-from leaderboard.models import OfficialReportSettings
+from leaderboard.models import OfficialReportSettings, PublicationEvent, TieDecision
+from leaderboard.publication import publication_event_record
 from leaderboard.statistics import participation_refresh
 from operations.pipeline import round_rank
 from participants.models import DataDeletionRequest, Participant, UnitRepresentative
@@ -264,6 +265,18 @@ def admin_world(db, open_round, attempt_in_progress):
         contest=round.contest, participant=person, reason="Gian lận", decided_by=actor
     )
     DataDeletionRequest.objects.create(participant=person)
+    publication_event_record(round=round, kind=PublicationEvent.Kind.PUBLISH, actor=actor)
+    TieDecision.objects.create(
+        round=round,
+        tier=round.prize_tiers.get(),
+        group=[person.pk],
+        places=1,
+        outcome=TieDecision.Outcome.SHARE,
+        reason="Bốc thăm",
+        status=TieDecision.Status.REOPENED,
+        reopened_note="Không còn đồng hạng tại suất cuối của giải này.",
+        decided_by=actor,
+    )
     UnitRepresentative.objects.create(user=actor, unit=unit)
     unit_link_visit_record(unit=unit)
     StudyMaterial.objects.create(title="Tài liệu", slug="tai-lieu", body="<p>Đọc</p>")

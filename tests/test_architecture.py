@@ -94,7 +94,10 @@ def test_the_check_catches_an_upward_import_or_url_name(app, source):
 @pytest.mark.parametrize(
     ("app", "source"),
     [
-        ("operations", "from leaderboard.ranking import RANK_KEY_SQL\nfrom core import audit"),
+        (
+            "operations",
+            "from leaderboard.ranking import round_results_store\nfrom core import audit",
+        ),
         ("leaderboard", "from quizzes.models import Attempt\nreverse('leaderboard:report')"),
         ("participants", "from .models import User\nfrom django.db import models"),
         ("quizzes", "reverse('admin:rounds_round_change')"),
