@@ -55,6 +55,5 @@ def contest_home(*, now: datetime) -> Contest | None:
         state__in=[Round.State.SCHEDULED, Round.State.OPEN],
     ).order_by("number")
     return contest_current(
-        now=now,
         contests=Contest.objects.annotate(practice_round_id=Subquery(practice.values("pk")[:1])),
     )

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -8,31 +8,22 @@ from django.utils.translation import ngettext
 from .models import Contest, Round
 
 
-def contest_current(
-    *, now: datetime | None = None, contests: QuerySet[Contest] | None = None
-) -> Contest | None:
-    """The contest the home page shows: an active one with a round open now, else the newest
-    active one. One query; `contests` lets a caller annotate it with what it shows."""
-    now = now or timezone.now()
-    open_now = Round.objects.filter(
-        contest=OuterRef("pk"),
-        starts_at__lte=now,
-        ends_at__gt=now,
-        is_practice=False,
-        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
-    )
+def contest_current(*, contests: QuerySet[Contest] | None = None) -> Contest | None:
+    """The one contest the site shows (home, reports, dashboard, /healthz): the published
+    contest the organisers marked current (rounds.services.contest_make_current), or none.
+    One query; `contests` lets a caller annotate it with what it shows."""
     return (
         (contests if contests is not None else Contest.objects.all())
-        .filter(is_active=True)
-        .annotate(has_open_round=Exists(open_now))
-        .order_by("-has_open_round", "-created_at")
+        .filter(is_current=True, is_active=True)
         .first()
     )
 
 
 def contest_chosen(*, slug: str = "") -> Contest | None:
-    """The contest a page asks for (?cuoc_thi=<slug>), else the current one."""
-    return Contest.objects.filter(slug=slug).first() if slug else contest_current()
+    """The published contest a page asks for (?cuoc_thi=<slug>), else the current one."""
+    if slug:
+        return Contest.objects.filter(slug=slug, is_active=True).first()
+    return contest_current()
 
 
 def contest_rounds(*, contest: Contest) -> QuerySet[Round]:
@@ -146,6 +137,6 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
 
 
 def contests_active() -> QuerySet[Contest]:
-    """The contests organisers and units are working on, newest first (the report pages'
-    choice of contest)."""
-    return Contest.objects.filter(is_active=True).order_by("-created_at", "-pk")
+    """The published contests, the current one first, then the newest (the report pages'
+    choice of contest). Drafts are left out."""
+    return Contest.objects.filter(is_active=True).order_by("-is_current", "-created_at", "-pk")

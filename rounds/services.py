@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,86 @@ from .models import Contest, Disqualification, Round
 
 class RoundStateError(Exception):
     """A transition that the round's state does not allow; the message is for organisers."""
+
+
+class ContestStateError(Exception):
+    """A change of a contest's visibility that is refused; the message is for organisers."""
+
+
+def contest_publish(*, contest_id: int, actor: User | None) -> Contest:
+    """End a contest's draft: participants can take its open rounds; it may become current."""
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest_id)
+        if not contest.is_active:
+            contest.is_active = True
+            contest.save(update_fields=["is_active"])
+            audit_log_record(actor=actor, action="contest_publish", target=contest)
+    return contest
+
+
+def contest_unpublish(*, contest_id: int, actor: User | None) -> Contest:
+    """Take a contest back to draft; refused for the current contest (choose another first)."""
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest_id)
+        if contest.is_current:
+            raise ContestStateError(
+                _("“%(name)s” đang là cuộc thi hiện tại; hãy chọn cuộc thi hiện tại khác trước.")
+                % {"name": contest.name}
+            )
+        if contest.is_active:
+            contest.is_active = False
+            contest.save(update_fields=["is_active"])
+            audit_log_record(actor=actor, action="contest_unpublish", target=contest)
+    return contest
+
+
+def contest_make_current(*, contest_id: int, actor: User | None) -> Contest:
+    """Make a published contest the one the site shows (the previous current one stays
+    published, no longer shown on the home page)."""
+    with transaction.atomic():
+        # Every contest row that may change is locked, in primary-key order.
+        current = list(
+            Contest.objects.select_for_update()
+            .filter(Q(is_current=True) | Q(pk=contest_id))
+            .order_by("pk")
+        )
+        contest = next(c for c in current if c.pk == contest_id)
+        if not contest.is_active:
+            raise ContestStateError(
+                _("Cuộc thi “%(name)s” còn là bản nháp; hãy công bố trước.")
+                % {"name": contest.name}
+            )
+        if contest.is_current:
+            return contest
+        Contest.objects.filter(is_current=True).update(is_current=False)
+        contest.is_current = True
+        contest.save(update_fields=["is_current"])
+        audit_log_record(actor=actor, action="contest_make_current", target=contest)
+    return contest
+
+
+# What decides a round's results: with the prize tiers, they cannot change once published.
+RESULT_FIELDS = frozenset({"contest", "number", "starts_at", "ends_at", "is_practice"})
+
+
+def round_edit_check(*, round: Round, changed: Iterable[str], prize_tiers_changed: bool) -> None:
+    """Refuse an edit of a published round that would change its results (its window, its
+    prize tiers): the organiser unpublishes first, which is audited, and publishes again."""
+    if round.pk is None or round.state != Round.State.PUBLISHED:
+        return
+    if prize_tiers_changed or RESULT_FIELDS.intersection(changed):
+        raise RoundStateError(
+            _(
+                "“%(name)s” đã công bố kết quả: không sửa được thời gian, cơ cấu giải hay quy "
+                "tắc rút câu hỏi. Hãy hủy công bố kết quả trước (thao tác được ghi nhật ký)."
+            )
+            % {"name": round.name}
+        )
+
+
+def round_is_live(*, round: Round, now: datetime | None = None) -> bool:
+    """A round people are taking now: what it draws must not change without a confirmation."""
+    return round.pk is not None and round.phase_at(now or timezone.now()) == Round.State.OPEN
 
 
 def round_lock(*, round_id: int) -> Round:
