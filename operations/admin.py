@@ -4,9 +4,14 @@ results), Participant and Disqualification (a decision re-ranks rounds), Questio
 re-ranks rounds). The actions that run a flow across apps live here; they call one service
 each and queue re-rankings with operations.tasks.rounds_rerank_queue."""
 
+import datetime as dt
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -28,8 +33,15 @@ from rounds.services import (
     participants_disqualify,
 )
 
+from .forms import SeasonForm
 from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .season import season_set_up, season_windows_preview
 from .tasks import rounds_rerank_queue, sweep_queue_at
+
+
+def _next_monday():
+    today = timezone.localdate()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 @admin.register(Round)
@@ -50,6 +62,70 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         "unpublish_results",
         "download_prize_certificates",
     ]
+
+    def get_urls(self):
+        own = [
+            path(
+                "season/",
+                self.admin_site.admin_view(self.season_view),
+                name="rounds_round_season",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def season_view(self, request):
+        """The season set-up: preview the windows, then create the rounds in one step."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SeasonForm(request.POST or None, initial={"first_day": _next_monday()})
+        windows = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "create" in request.POST:
+                try:
+                    season = season_set_up(
+                        contest=data["contest"],
+                        new_name=data.get("new_name", ""),
+                        new_slug=data.get("new_slug", ""),
+                        copy_from_contest=data["copy_from_contest"],
+                        copy_from_round=data["copy_from_round"],
+                        first_day=data["first_day"],
+                        count=data["count"],
+                        days_open=data["days_open"],
+                        every_days=data["every_days"],
+                        bank_ids=[bank.pk for bank in data["banks"]],
+                        actor=request.user,
+                    )
+                except RoundStateError as error:
+                    form.add_error(None, str(error))
+                else:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Đã tạo %(n)d đợt thi cho “%(contest)s”.",
+                            "Đã tạo %(n)d đợt thi cho “%(contest)s”.",
+                            len(season.rounds),
+                        )
+                        % {"n": len(season.rounds), "contest": season.contest.name},
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:rounds_round_changelist")
+                    return redirect(f"{url}?contest__id__exact={season.contest.pk}")
+            windows = season_windows_preview(
+                contest=data["contest"],
+                first_day=data["first_day"],
+                count=data["count"],
+                days_open=data["days_open"],
+                every_days=data["every_days"],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tạo các đợt thi của mùa thi"),
+            "form": form,
+            "windows": windows,
+        }
+        return TemplateResponse(request, "admin/operations/season.html", context)
 
     @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
     def close_now(self, request, queryset):

@@ -23,7 +23,7 @@ from participants.models import User
 from rounds.models import Round
 
 from .bank_selectors import answers_to_remark, question_correct_ids, rounds_live_for_questions
-from .models import Attempt, AttemptAnswer, Question
+from .models import Attempt, AttemptAnswer, Question, QuestionBank
 from .selectors import question_contents_forget
 
 
@@ -201,3 +201,14 @@ def question_rescore(*, question_id: int, actor: User | None = None) -> RescoreR
     return RescoreResult(
         attempt_ids=attempt_ids, answers_changed=answers_changed, reranked_round_ids=round_ids
     )
+
+
+def contest_banks_add(*, contest_id: int, bank_ids: Iterable[int], actor: User | None) -> None:
+    """Let a contest's rounds draw from these banks too (logged)."""
+    bank_ids = sorted(set(bank_ids))
+    for bank in QuestionBank.objects.filter(pk__in=bank_ids):
+        bank.contests.add(contest_id)
+    if bank_ids:
+        audit_log_record(
+            actor=actor, action="contest_banks_add", contest_id=contest_id, bank_ids=bank_ids
+        )

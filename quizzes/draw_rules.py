@@ -136,3 +136,15 @@ def round_pool_problems(
             % {"count": wanted, "have": have}
         ]
     return []
+
+
+def draw_rules_copy(*, source: Round, targets: Sequence[Round]) -> int:
+    """Give each target round the draw rules of `source` (replacing theirs)."""
+    rules = list(DrawRule.objects.filter(round=source))
+    DrawRule.objects.filter(round__in=targets).delete()
+    created = DrawRule.objects.bulk_create(
+        DrawRule(round=target, topic_id=rule.topic_id, difficulty=rule.difficulty, count=rule.count)
+        for target in targets
+        for rule in rules
+    )
+    return len(created)

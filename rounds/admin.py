@@ -17,6 +17,7 @@ from .services import (
     contest_unpublish,
     round_is_live,
     round_unpublish,
+    round_window_warnings,
 )
 
 
@@ -170,6 +171,11 @@ class RoundAdmin(admin.ModelAdmin):
         "published_at",
     ]
     inlines = [PrizeTierInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in round_window_warnings(starts_at=obj.starts_at, ends_at=obj.ends_at):
+            self.message_user(request, f"{obj.name}: {warning}", messages.WARNING)
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Contest, Round
-from .services import RoundStateError, round_edit_check, round_is_live
+from .services import RoundStateError, round_edit_check, round_is_live, round_overlap_check
 
 
 class DisqualifyForm(forms.Form):
@@ -69,6 +69,14 @@ class RoundAdminForm(forms.ModelForm):
             round_edit_check(
                 round=self.instance, changed=self.changed_data, prize_tiers_changed=False
             )
+            contest, starts, ends = (cleaned.get(k) for k in ("contest", "starts_at", "ends_at"))
+            if contest and starts and ends and not cleaned.get("is_practice"):
+                round_overlap_check(
+                    contest_id=contest.pk,
+                    starts_at=starts,
+                    ends_at=ends,
+                    exclude_id=self.instance.pk,
+                )
         except RoundStateError as error:
             raise forms.ValidationError(str(error)) from error
         return cleaned
