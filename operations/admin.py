@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from rounds.services import (
 
 from .forms import SeasonForm
 from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
+from .preflight import preflight_failures, round_preflight
 from .season import season_set_up, season_windows_preview
 from .tasks import rounds_rerank_queue, sweep_queue_at
 
@@ -51,8 +52,12 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     inlines = [*rounds_admin.RoundAdmin.inlines, DrawRuleInline]
     list_display = [*rounds_admin.RoundAdmin.list_display, "results_count", "ties_to_decide"]
-    readonly_fields = [*rounds_admin.RoundAdmin.readonly_fields, "question_tools"]
-    fields = [*rounds_admin.RoundAdmin.fields, "question_tools"]
+    readonly_fields = [
+        *rounds_admin.RoundAdmin.readonly_fields,
+        "question_tools",
+        "preflight_link",
+    ]
+    fields = [*rounds_admin.RoundAdmin.fields, "question_tools", "preflight_link"]
     actions = [
         "preview_draw",
         "show_question_stats",
@@ -70,8 +75,43 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 self.admin_site.admin_view(self.season_view),
                 name="rounds_round_season",
             ),
+            path(
+                "<int:object_id>/preflight/",
+                self.admin_site.admin_view(self.preflight_view),
+                name="rounds_round_preflight",
+            ),
         ]
         return own + super().get_urls()
+
+    @admin.display(description=_("Kiểm tra trước giờ mở đợt"))
+    def preflight_link(self, round: Round) -> str:
+        if round.pk is None:
+            return "—"
+        failing = preflight_failures(checks=round_preflight(round=round))
+        return format_html(
+            '<a href="{}" id="preflight-link">{}</a> {}',
+            reverse("admin:rounds_round_preflight", args=[round.pk]),
+            _("Kiểm tra trước giờ mở đợt"),
+            ngettext("(%(n)d mục chưa đạt)", "(%(n)d mục chưa đạt)", len(failing))
+            % {"n": len(failing)}
+            if failing
+            else _("(đã đạt)"),
+        )
+
+    def preflight_view(self, request, object_id):
+        round = get_object_or_404(Round.objects.select_related("contest"), pk=object_id)
+        if not self.has_view_permission(request, round):
+            raise PermissionDenied
+        checks = round_preflight(round=round)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Kiểm tra trước giờ mở đợt — %(round)s") % {"round": round},
+            "round": round,
+            "checks": checks,
+            "failing": preflight_failures(checks=checks),
+        }
+        return TemplateResponse(request, "admin/operations/preflight.html", context)
 
     def season_view(self, request):
         """The season set-up: preview the windows, then create the rounds in one step."""

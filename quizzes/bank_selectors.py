@@ -14,6 +14,7 @@ from rounds.models import Round
 
 from .models import FINISHED_STATES, AttemptAnswer, Choice, Question
 from .questions import CheckedQuestion
+from .selectors import round_pool_questions
 
 
 def question_pool_counts(
@@ -133,3 +134,18 @@ def rounds_live_for_questions(
         for round in rounds_live_drawing_from(bank_ids=[bank_id], is_practice=is_practice, now=now):
             found[round.pk] = round
     return sorted(found.values(), key=lambda round: (round.ends_at, round.pk))
+
+
+def round_pool_revealed_count(*, round: Round) -> int:
+    """Questions of the round's pool that official rounds ended before it began have already
+    drawn, in contests that show the answers after a round closes: their keys are known."""
+    return (
+        round_pool_questions(round=round)
+        .filter(
+            answers__attempt__round__is_practice=False,
+            answers__attempt__round__ends_at__lte=round.starts_at,
+            answers__attempt__round__contest__show_answers_after_close=True,
+        )
+        .distinct()
+        .count()
+    )
