@@ -31,12 +31,14 @@ from rounds.services import (
     disqualification_create,
     disqualification_delete,
     participants_disqualify,
+    round_unpublish,
 )
 
 from .forms import SeasonForm
 from .pipeline import round_close_now, round_publish_and_announce, round_rank_by_organiser
 from .preflight import preflight_failures, round_preflight
 from .season import season_set_up, season_windows_preview
+from .selectors import round_action_impact
 from .tasks import rounds_rerank_queue, sweep_queue_at
 
 
@@ -167,8 +169,40 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         }
         return TemplateResponse(request, "admin/operations/season.html", context)
 
+    def _confirmation(self, request, queryset, *, action: str, title: str, button: str):
+        """The page that says what the action will do, round by round and to how many
+        people, before it runs; None once the organiser confirmed."""
+        if request.POST.get("confirm") == "yes":
+            return None
+        rounds = queryset.select_related("contest").order_by("contest_id", "number")
+        return TemplateResponse(
+            request,
+            "admin/operations/round_action_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "button": button,
+                "action": action,
+                "rounds": [
+                    {"round": round, "impact": round_action_impact(round=round, action=action)}
+                    for round in rounds
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
     def close_now(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="close_now",
+            title=_("Đóng đợt thi ngay"),
+            button=_("Đóng đợt thi ngay"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 closed = round_close_now(round_id=round.pk, actor=request.user)
@@ -186,6 +220,15 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Xếp hạng lại"), permissions=["change"])
     def recompute_ranking(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="recompute_ranking",
+            title=_("Xếp hạng lại"),
+            button=_("Xếp hạng lại"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
@@ -222,6 +265,15 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
     def publish_results(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="publish_results",
+            title=_("Công bố kết quả"),
+            button=_("Công bố kết quả"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 announcement = round_publish_and_announce(round_id=round.pk, actor=request.user)
@@ -240,6 +292,21 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     else _("Xem thông báo kết quả"),
                 ),
             )
+
+    @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
+    def unpublish_results(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="unpublish_results",
+            title=_("Hủy công bố kết quả"),
+            button=_("Hủy công bố kết quả"),
+        )
+        if page is not None:
+            return page
+        for round in queryset:
+            round_unpublish(round_id=round.pk, actor=request.user)
+        self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))
 
 
 @admin.register(Participant)

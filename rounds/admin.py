@@ -16,7 +16,6 @@ from .services import (
     contest_publish,
     contest_unpublish,
     round_is_live,
-    round_unpublish,
     round_window_warnings,
 )
 
@@ -200,12 +199,6 @@ class RoundAdmin(admin.ModelAdmin):
         if round.pk is None:
             return "—"
         return round_timing_label(round=round)
-
-    @admin.action(description=_("Hủy công bố kết quả"), permissions=["change"])
-    def unpublish_results(self, request, queryset):
-        for round in queryset:
-            round_unpublish(round_id=round.pk, actor=request.user)
-        self.message_user(request, gettext("Đã hủy công bố kết quả các đợt đã chọn."))
 
 
 class DisqualificationAdmin(admin.ModelAdmin):
