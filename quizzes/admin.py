@@ -136,6 +136,46 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# The fields that decide which rounds draw a question.
+POOL_FIELDS = ("bank", "is_active", "is_practice", "topic", "difficulty")
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """A question's form: a change that moves it in or out of a running round's pool (made
+    active or inactive, moved to another bank, topic or difficulty) needs the confirmation
+    naming the round (quizzes.bank_changes.live_rounds_confirm)."""
+
+    confirm_live_change = forms.BooleanField(
+        label=_("Tôi xác nhận thay đổi câu hỏi được rút của các đợt thi đang diễn ra"),
+        required=False,
+    )
+
+    class Meta:
+        model = Question
+        fields = [*POOL_FIELDS, "kind", "text", "explanation", "source_reference"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not set(POOL_FIELDS).intersection(self.changed_data) or self.errors:
+            return cleaned
+        live = {}
+        if self.instance.pk is not None and self.instance.is_active:
+            live |= {r.pk: r for r in rounds_live_for_questions(question_ids=[self.instance.pk])}
+        if cleaned.get("is_active") and cleaned.get("bank") is not None:
+            live |= {
+                r.pk: r
+                for r in rounds_live_drawing_from(
+                    bank_ids=[cleaned["bank"].pk], is_practice=bool(cleaned.get("is_practice"))
+                )
+            }
+        confirmed = list(live) if cleaned.get("confirm_live_change") else []
+        try:
+            live_rounds_confirm(rounds=list(live.values()), confirmed_round_ids=confirmed)
+        except BankError as error:
+            raise ValidationError(error.message) from error
+        return cleaned
+
+
 class ChoiceFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -192,6 +232,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "bank"]
     list_per_page = 50
     inlines = [ChoiceInline]
+    form = QuestionAdminForm
     fields = [
         "bank",
         "topic",
@@ -202,6 +243,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "source_reference",
         "is_active",
         "is_practice",
+        "confirm_live_change",
     ]
 
     @admin.display(description=_("Câu hỏi"), ordering="text")

@@ -644,3 +644,21 @@ def test_published_round_window_prizes_and_rules_are_locked(organiser_client, po
     data = _round_form(round, [])
     data["name"] = "Đợt 1 (đã sửa tên)"
     assert organiser_client.post(url, data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deactivating_one_question_of_a_running_round_in_its_form_needs_the_confirmation(
+    organiser_client, question_bank
+):
+    running = RoundFactory()
+    question = question_bank[3]
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    data = _question_form(question, correct_index=0)
+    data.pop("is_active", None)
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert f"đợt thi đang diễn ra: {running}" in response.content.decode()
+    assert Question.objects.get(pk=question.pk).is_active
+    response = organiser_client.post(url, data | {"confirm_live_change": "on"})
+    assert response.status_code == 302
+    assert not Question.objects.get(pk=question.pk).is_active
