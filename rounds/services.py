@@ -306,7 +306,11 @@ def round_overlap_check(
     *, contest_id: int, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
 ) -> None:
     """Refuse an official round whose window overlaps another official round of the contest
-    (a person would be in two rounds at once; the rules judge each round on its own)."""
+    (a person would be in two rounds at once; the rules judge each round on its own). Inside
+    a transaction (the admin's save, the season set-up) the contest's row is locked first, so
+    two organisers saving rounds of one contest at once are checked one after the other."""
+    if transaction.get_connection().in_atomic_block:
+        Contest.objects.select_for_update().filter(pk=contest_id).first()
     clash = (
         Round.objects.filter(
             contest_id=contest_id, is_practice=False, starts_at__lt=ends_at, ends_at__gt=starts_at
