@@ -110,3 +110,15 @@ def test_organisers_are_mailed_once_about_a_round_opening_within_a_day(settings,
     assert reverse("admin:rounds_round_preflight", args=[soon.pk]) in message.body
     assert preflight_alerts_send(now=now) == []  # once
     assert len(mail.outbox) == 1
+
+
+def test_beat_runs_the_alert_every_hour(settings):
+    from contest_site.celery import app
+
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "operations.preflight_alerts"
+    )
+    assert entry["schedule"] == 3600.0
+    assert "operations.preflight_alerts" in app.tasks
