@@ -169,13 +169,21 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"), also in
+# full-width forms, and after leading spaces.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def formula_like(value: Any) -> bool:
+    """The one rule of every export: text a spreadsheet could run as a formula (a
+    participant named "=HYPERLINK(…)"). Exports write it as plain text."""
+    return isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_PREFIXES)
 
 
 def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (a participant named "=HYPERLINK(…)")
-    is written with a leading apostrophe, as plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    """A formula-like text gets a leading apostrophe: plain text in Excel and LibreOffice,
+    in .csv as in .xlsx."""
+    if formula_like(value):
         return "'" + value
     return "" if value is None else value
 
@@ -186,7 +194,9 @@ class _Echo:
 
 
 def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    # Every field quoted: Vietnamese Excel splits CSV on ";" (the list separator), so an
+    # unquoted "Nguyen;=1+1;x" would become three cells, one of them a formula.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff" + writer.writerow([str(header) for header in headers])
     for row in rows:
         yield writer.writerow([_safe_cell(value) for value in row])

@@ -6,6 +6,9 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 
+from participants.admin import PhoneSearchAdminMixin, can_view_personal_data
+from participants.phones import national_format
+from participants.services import personal_data_list_record
 from rounds.models import Round
 
 from .certificates import CertificateError, round_prize_certificates_zip
@@ -14,7 +17,7 @@ from .reports.admin import OfficialReportSettingsAdmin  # noqa: F401 (registers 
 
 
 @admin.register(RoundResult)
-class RoundResultAdmin(admin.ModelAdmin):
+class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = [
         "rank",
         "participant",
@@ -26,7 +29,9 @@ class RoundResultAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = ["round__contest", "round"]
-    search_fields = ["participant__full_name", "participant__user__phone"]
+    search_fields = ["participant__full_name"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "round", "round__contest"]
     readonly_fields = [
         "round",
@@ -45,15 +50,46 @@ class RoundResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
-    list_display = ["round", "tier", "participant", "result", "needs_decision"]
+class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
+    list_display = ["round", "tier", "participant", "contact_masked", "result", "needs_decision"]
     list_filter = ["round__contest", "round", "needs_decision"]
     search_fields = ["participant__full_name"]
-    list_select_related = ["round", "tier", "participant", "result"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
+    list_select_related = ["round", "tier", "participant__user", "result"]
     readonly_fields = ["round", "participant", "tier", "result", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_list_display(self, request):
+        if can_view_personal_data(request):
+            return [
+                "contact_full" if name == "contact_masked" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        full = can_view_personal_data(request)
+        if full and changelist is not None and changelist.result_list:
+            # The winners' full contact details were on screen: logged.
+            personal_data_list_record(
+                actor=request.user,
+                model_label=self.model._meta.label,
+                ids=[award.participant_id for award in changelist.result_list],
+            )
+        return response
+
+    @admin.display(description=gettext_lazy("Liên hệ"))
+    def contact_masked(self, award: Award) -> str:
+        return str(award.participant.user)
+
+    @admin.display(description=gettext_lazy("Liên hệ"))
+    def contact_full(self, award: Award) -> str:
+        user = award.participant.user
+        return " · ".join(filter(None, [national_format(user.phone), user.email]))
 
 
 @admin.register(Certificate)

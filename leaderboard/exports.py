@@ -3,6 +3,7 @@ core.spreadsheets): people of units, participation per unit, the collective rank
 full ranking with every tie-break value, the winners. Phones and CCCD are masked unless the
 reader may see personal data."""
 
+import itertools
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -189,6 +190,8 @@ WINNERS_HEADERS = (
     gettext_lazy("Hạng"),
     gettext_lazy("Họ và tên"),
     gettext_lazy("Số điện thoại"),
+    gettext_lazy("Email"),
+    gettext_lazy("Số CCCD"),
     gettext_lazy("Đơn vị"),
     gettext_lazy("Điểm"),
     gettext_lazy("Sai số dự đoán"),
@@ -211,6 +214,9 @@ def winners_rows(*, contest: Contest, full_personal_data: bool) -> Iterator[tupl
             award.result.rank,
             person.full_name,
             _phone(person.user.phone, full_personal_data),
+            # Contacting winners: e-mail and CCCD in full only with the permission.
+            person.user.email if full_personal_data else "",
+            (person.cccd or "") if full_personal_data else mask_cccd(person.cccd or ""),
             person.unit.name if person.unit else "",
             award.result.score,
             award.result.prediction_error,
@@ -250,6 +256,41 @@ def unit_people_export_open(
         full_personal_data=full_personal_data,
         took_part_only=took_part_only,
     )
+
+
+def unit_people_page_rows(
+    *,
+    actor: User,
+    unit: Unit,
+    contest: Contest,
+    round: Round | None,
+    full_personal_data: bool,
+    limit: int,
+) -> list[tuple]:
+    """The first `limit` people of a unit's report page. Shown with full personal data, the
+    page is logged like an export (who, which unit, how many people)."""
+    rows = list(
+        itertools.islice(
+            unit_people_rows(
+                unit_ids=unit_descendant_ids(unit_ids=[unit.pk]),
+                contest=contest,
+                round=round,
+                full_personal_data=full_personal_data,
+            ),
+            limit,
+        )
+    )
+    if full_personal_data and rows:
+        audit_log_record(
+            actor=actor,
+            action="view_unit_people",
+            target=unit,
+            contest=contest.slug,
+            round=round.number if round else None,
+            people=len(rows),
+            full_personal_data=True,
+        )
+    return rows
 
 
 def round_ranking_export_open(

@@ -40,7 +40,7 @@ from .exports import (
     participation_export_rows,
     round_ranking_export_open,
     unit_people_export_open,
-    unit_people_rows,
+    unit_people_page_rows,
     winners_export_open,
 )
 from .participation import (
@@ -138,13 +138,14 @@ def unit_report(request, code: str):
     contest, round = _scope(request)
     subtree = unit_descendant_ids(unit_ids=[unit.pk])
     full = user_sees_personal_data(user=request.user)
-    people = []
-    for index, row in enumerate(
-        unit_people_rows(unit_ids=subtree, contest=contest, round=round, full_personal_data=full)
-    ):
-        if index >= PAGE_PEOPLE_LIMIT:
-            break
-        people.append(row)
+    people = unit_people_page_rows(
+        actor=request.user,
+        unit=unit,
+        contest=contest,
+        round=round,
+        full_personal_data=full,
+        limit=PAGE_PEOPLE_LIMIT,
+    )
     context = {
         **_scope_context(contest, round),
         "unit": unit,
@@ -240,7 +241,7 @@ def winners_export(request, fmt: str):
             export_format=fmt,
             full_personal_data=user_sees_personal_data(user=request.user),
         ),
-        widths=[10, 20, 8, 30, 16, 40, 8, 14, 14, 14],
+        widths=[10, 20, 8, 30, 16, 30, 16, 40, 8, 14, 14, 14],
     )
 
 

@@ -56,10 +56,11 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
     list_display = [*rounds_admin.RoundAdmin.list_display, "results_count", "ties_to_decide"]
     readonly_fields = [
         *rounds_admin.RoundAdmin.readonly_fields,
+        "pool_revealed",
         "question_tools",
         "preflight_link",
     ]
-    fields = [*rounds_admin.RoundAdmin.fields, "question_tools", "preflight_link"]
+    fields = [*rounds_admin.RoundAdmin.fields, "pool_revealed", "question_tools", "preflight_link"]
     actions = [
         "preview_draw",
         "show_question_stats",

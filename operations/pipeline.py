@@ -27,7 +27,11 @@ from core.health import heartbeat_record
 from leaderboard.ranking import RankSummary, round_results_store
 from leaderboard.results import round_winner_lines
 from participants.models import User
-from quizzes.services import attempts_deadline_cut, attempts_finalize_overdue
+from quizzes.services import (
+    attempts_deadline_cut,
+    attempts_finalize_overdue,
+    round_drawn_questions_record,
+)
 from rounds.models import Round
 from rounds.selectors import rounds_due_for_closing, rounds_due_for_ranking
 from rounds.services import (
@@ -48,6 +52,7 @@ def _round_rank_locked(*, round: Round, now: datetime) -> RankSummary:
     round_rank_allowed(round=round, now=now)
     # Every attempt's deadline is at most ends_at, so all of them are past deadline + grace.
     attempts_finalize_overdue(now=now, round_id=round.pk)
+    round_drawn_questions_record(round_id=round.pk)  # if the close did not (idempotent)
     summary = round_results_store(round=round)
     round_mark_ranked(round=round, prediction_actual=summary.prediction_actual, now=now)
     return summary
@@ -97,7 +102,9 @@ def rounds_sweep(*, now: datetime | None = None) -> dict[str, int]:
     finalized = attempts_finalize_overdue(now=now)
     closed = 0
     for round_id in rounds_due_for_closing(now=now).values_list("id", flat=True):
-        round_close(round_id=round_id, now=now)
+        with transaction.atomic():
+            round_close(round_id=round_id, now=now)
+            round_drawn_questions_record(round_id=round_id)
         closed += 1
     ranked = failed = 0
     for round in rounds_due_for_ranking(now=now):
@@ -127,6 +134,7 @@ def round_close_now(*, round_id: int, actor: User | None, now: datetime | None =
     with transaction.atomic():
         round = round_close(round_id=round_id, now=now, force=True, actor=actor)
         attempts_deadline_cut(round_id=round.pk, moment=round.ends_at)
+        round_drawn_questions_record(round_id=round.pk)
     return round
 
 

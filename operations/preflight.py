@@ -18,8 +18,14 @@ from django.utils.translation import gettext as _
 
 from core.fonts import FONT_BOLD, FONT_REGULAR, font_path
 from participants.services import ORGANISER_GROUP
-from quizzes.bank_selectors import question_pool_counts, round_pool_revealed_count
-from quizzes.draw_rules import RuleCheck, draw_rules_check, draw_rules_stored
+from quizzes.bank_selectors import question_pool_counts
+from quizzes.draw_rules import (
+    RuleCheck,
+    draw_rules_check,
+    draw_rules_stored,
+    round_revealed_excluded,
+)
+from quizzes.selectors import round_pool_reveal
 from rounds.models import Round
 from rounds.services import RoundStateError, round_overlap_check, round_window_warnings
 
@@ -72,7 +78,7 @@ def _pool_checks(round: Round) -> list[PreflightCheck]:
             else [_("Cuộc thi chưa chọn ngân hàng câu hỏi nào: không rút được câu hỏi.")],
         )
     ]
-    available = question_pool_counts(round=round)
+    available = question_pool_counts(round=round, excluded_ids=round_revealed_excluded(round=round))
     rules = draw_rules_stored(round=round)
     wanted = round.contest.questions_per_attempt
     if rules:
@@ -104,21 +110,31 @@ def _pool_checks(round: Round) -> list[PreflightCheck]:
                 ],
             )
         )
-    revealed = round_pool_revealed_count(round=round)
+    reveal = round_pool_reveal(round=round)
+    if not reveal.revealed:
+        revealed_details = []
+    elif reveal.allowed:
+        revealed_details = [
+            _(
+                "%(n)d câu trong ngân hàng của đợt đã lộ đáp án ở các đợt trước; đợt này được "
+                "phép rút lại các câu này."
+            )
+            % {"n": reveal.revealed}
+        ]
+    else:
+        revealed_details = [
+            _(
+                "%(n)d câu trong ngân hàng của đợt đã lộ đáp án ở các đợt trước và không được "
+                "rút ở đợt này."
+            )
+            % {"n": reveal.revealed}
+        ]
     checks.append(
         PreflightCheck(
             title=_("Câu hỏi đã lộ đáp án ở đợt trước"),
-            ok=revealed == 0,
+            ok=reveal.revealed == 0,
             blocking=False,
-            details=[
-                _(
-                    "%(n)d câu trong ngân hàng của đợt đã được rút ở các đợt trước và đáp án đã "
-                    "được công khai sau khi đợt đóng. Cân nhắc ngừng sử dụng các câu này."
-                )
-                % {"n": revealed}
-            ]
-            if revealed
-            else [],
+            details=revealed_details,
         )
     )
     return checks

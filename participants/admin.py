@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -22,8 +23,19 @@ from .models import (
     User,
 )
 from .phones import mask_cccd, national_format
-from .selectors import units_export_rows
-from .services import UNIT_COLUMNS, UnitImportError, personal_data_view_record, units_import
+from .selectors import (
+    account_manageable_by,
+    account_password_settable_by,
+    personal_search,
+    units_export_rows,
+)
+from .services import (
+    UNIT_COLUMNS,
+    UnitImportError,
+    personal_data_search_record,
+    personal_data_view_record,
+    units_import,
+)
 
 
 def can_view_personal_data(request) -> bool:
@@ -56,6 +68,37 @@ class PersonalDataAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class PhoneSearchAdminMixin:
+    """Admin search by phone number or CCCD, in any spelling. `search_fields` name no phone
+    or CCCD field: these are matched here, exactly for a whole number, by parts only for
+    organisers allowed full personal data (participants.selectors.personal_search); every
+    such search is audit-logged."""
+
+    phone_search_field = "user__phone"
+    cccd_search_field: str | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        full_access = can_view_personal_data(request)
+        lookup = personal_search(
+            term=search_term.strip(),
+            phone_field=self.phone_search_field,
+            cccd_field=self.cccd_search_field,
+            partial_allowed=full_access,
+        )
+        if lookup is None:
+            return results, may_have_duplicates
+        found = queryset.filter(lookup.condition)
+        personal_data_search_record(
+            actor=request.user,
+            model_label=self.model._meta.label,
+            kind=lookup.kind,
+            found_ids=list(found.values_list("pk", flat=True)[:50]),
+            full_access=full_access,
+        )
+        return results | found, may_have_duplicates
+
+
 class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"),
@@ -67,7 +110,7 @@ class UnitImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
     ordering = ["phone"]
     list_display = [
         "display_phone",
@@ -78,7 +121,9 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     ]
     list_filter = ["is_staff", "is_superuser", "is_active", "phone_verified", "groups"]
-    search_fields = ["phone", "email", "participant__full_name"]
+    search_fields = ["email", "participant__full_name"]
+    phone_search_field = "phone"
+    cccd_search_field = "participant__cccd"
     fieldsets = (
         (None, {"fields": ("phone", "phone_verified", "password")}),
         (_("Thông tin"), {"fields": ("email",)}),
@@ -115,27 +160,52 @@ class UserAdmin(DjangoUserAdmin):
     def phone_masked(self, user: User) -> str:
         return str(user)
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and account_manageable_by(
+            actor=request.user, account=obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and account_manageable_by(
+            actor=request.user, account=obj
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, unquote(id))
+        if account is not None and not account_password_settable_by(
+            actor=request.user, account=account
+        ):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and not can_view_personal_data(request):
             readonly.append("phone_masked")
+        if obj is not None and not request.user.is_superuser:
+            # Rights an organiser sees but never changes, on any account (issue 14.2).
+            readonly += ["is_staff", "groups"]
         return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
+        hidden = set()
         if not request.user.is_superuser:
-            # Organisers manage accounts but cannot grant themselves or others more rights.
-            fieldsets = [fs for fs in fieldsets if "is_superuser" not in fs[1]["fields"]]
-        if not can_view_personal_data(request):
-            fieldsets = [
-                (name, {**opts, "fields": [
-                    "phone_masked" if f == "phone" else f for f in opts["fields"]
-                ]})
-                for name, opts in fieldsets
-            ]  # fmt: skip
-        return fieldsets
+            # Organisers see whether an account is staff and its groups; nothing more.
+            hidden |= {"is_superuser", "user_permissions"}
+        if not account_password_settable_by(actor=request.user, account=obj):
+            hidden.add("password")
+        masked = not can_view_personal_data(request)
+        fieldsets = [
+            (name, {**opts, "fields": [
+                "phone_masked" if masked and f == "phone" else f
+                for f in opts["fields"] if f not in hidden
+            ]})
+            for name, opts in fieldsets
+        ]  # fmt: skip
+        return [(name, opts) for name, opts in fieldsets if opts["fields"]]
 
 
 class SubUnitInline(admin.TabularInline):
@@ -226,14 +296,15 @@ class UnitAdmin(admin.ModelAdmin):
         )
 
 
-class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """Base of the participant admin, registered by operations.admin (which adds the
     disqualification decided against a contest)."""
 
     personal_fields = ("cccd", "date_of_birth")
     list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["full_name", "user__phone", "cccd"]
+    search_fields = ["full_name"]
+    cccd_search_field = "cccd"
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
     readonly_fields = [
@@ -260,19 +331,25 @@ class ParticipantAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 @admin.register(DataDeletionRequest)
 class DataDeletionRequestAdmin(admin.ModelAdmin):
-    list_display = ["participant", "requested_at", "processed_at", "processed_by"]
-    list_filter = ["processed_at"]
+    list_display = ["participant", "requested_at", "confirmed_at", "processed_at", "processed_by"]
+    list_filter = ["processed_at", "confirmed_at"]
     list_select_related = ["participant", "processed_by"]
-    readonly_fields = ["participant", "requested_at", "processed_at", "processed_by"]
+    readonly_fields = [
+        "participant",
+        "requested_at",
+        "confirmed_at",
+        "processed_at",
+        "processed_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
 
 
 @admin.register(UnitRepresentative)
-class UnitRepresentativeAdmin(admin.ModelAdmin):
+class UnitRepresentativeAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit"]
-    search_fields = ["user__phone", "unit__name", "unit__code"]
+    search_fields = ["user__participant__full_name", "unit__name", "unit__code"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
 

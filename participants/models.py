@@ -233,6 +233,8 @@ class DataDeletionRequest(models.Model):
         related_name="deletion_requests",
     )
     requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    # Only a request its owner confirmed (the confirmation box) is ever carried out.
+    confirmed_at = models.DateTimeField(_("người dự thi xác nhận lúc"), null=True, blank=True)
     processed_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

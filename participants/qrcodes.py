@@ -1,11 +1,13 @@
 """QR codes (qrcode + Pillow) for the contest and for each unit's link, as a print-quality PNG
 or an SVG, with a caption (the unit's name) under the code in a font that covers Vietnamese."""
 
+import hashlib
 import textwrap
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 import qrcode
+from django.core.cache import cache
 from PIL import Image, ImageDraw
 
 from core.fonts import font_load
@@ -92,3 +94,22 @@ def qr_svg_render(*, url: str, caption: str = "") -> str:
         f'<rect width="100%" height="100%" fill="#fff"/>'
         f'<path d="{path}" fill="#000"/>{texts}</svg>'
     )
+
+
+QR_RENDER_CACHE_SECONDS = 24 * 3600
+
+
+def qr_render_cached(*, url: str, caption: str, fmt: str) -> bytes:
+    """The PNG or SVG of a QR code, rendered once and kept in the cache (a PNG costs tens of
+    milliseconds). Callers pass only the server's own data (a unit's name, the site's
+    address): the key is built from what is drawn, so a renamed unit gets a new image."""
+    digest = hashlib.sha256(f"{fmt}\n{url}\n{caption}".encode()).hexdigest()
+    key = f"qr:{digest}"
+    content = cache.get(key)
+    if content is None:
+        if fmt == "png":
+            content = qr_png_render(url=url, caption=caption)
+        else:
+            content = qr_svg_render(url=url, caption=caption).encode()
+        cache.set(key, content, QR_RENDER_CACHE_SECONDS)
+    return content

@@ -1,11 +1,17 @@
+import contextlib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Participant, Unit, UnitLinkVisit, UnitRepresentative, User
+from .models import DataDeletionRequest, Participant, Unit, UnitLinkVisit, UnitRepresentative, User
+from .phones import normalize_phone
 
 REQUIRED_PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "unit_id")
 
@@ -34,6 +40,11 @@ def unit_link_url(*, unit: Unit) -> str:
 
 def contest_home_url() -> str:
     return settings.SITE_URL + "/"
+
+
+def contest_qr_caption() -> str:
+    """Under the contest's QR code: the site's address as people type it (no scheme)."""
+    return urlsplit(settings.SITE_URL).netloc
 
 
 def unit_tree_children() -> dict[int | None, list[int]]:
@@ -146,5 +157,91 @@ def unit_contacts(*, participant: Participant) -> list[str]:
 
 
 def deletion_request_pending(*, participant: Participant):
-    """The person's request to delete their account that organisers have not carried out yet."""
-    return participant.deletion_requests.filter(processed_at=None).first()
+    """The person's confirmed request to delete their account that organisers have not carried
+    out yet (an unconfirmed one is confirmed by submitting the page's form)."""
+    return participant.deletion_requests.filter(
+        processed_at=None, confirmed_at__isnull=False
+    ).first()
+
+
+def _open_confirmed_requests():
+    return DataDeletionRequest.objects.filter(processed_at=None, confirmed_at__isnull=False)
+
+
+def participants_due_for_anonymising() -> QuerySet[Participant]:
+    """People whose own open, confirmed deletion request is waiting, not yet anonymised, and
+    whose account is neither staff nor superuser: the only people anonymisation may touch.
+    (A subquery on the requests, not a filter through the reverse relation, which would
+    also match people who never asked.)"""
+    return (
+        Participant.objects.filter(
+            pk__in=_open_confirmed_requests().values("participant_id"),
+            anonymised_at=None,
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+        .select_related("user", "unit")
+        .order_by("pk")
+    )
+
+
+def deletion_requests_refused() -> QuerySet[Participant]:
+    """People with an open, confirmed deletion request whose account is staff or superuser:
+    never anonymised by the command; an administrator removes their rights first."""
+    return (
+        Participant.objects.filter(
+            pk__in=_open_confirmed_requests().values("participant_id"), anonymised_at=None
+        )
+        .filter(Q(user__is_staff=True) | Q(user__is_superuser=True))
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def account_manageable_by(*, actor: User, account: User | None) -> bool:
+    """Whether `actor` may change `account` in the admin. Staff and superuser accounts
+    (organisers, administrators) are changed only by a superuser: an organiser who could edit
+    them could take one over (password, phone) or raise their own rights."""
+    if account is None or actor.is_superuser:
+        return True
+    return not (account.is_staff or account.is_superuser)
+
+
+def account_password_settable_by(*, actor: User, account: User) -> bool:
+    """Only a superuser sets a password in the admin, and only a staff account's: a
+    participant resets their own with the code sent to their phone."""
+    return actor.is_superuser and account.is_staff
+
+
+@dataclass(frozen=True)
+class PersonalSearch:
+    """How an admin search term is matched against phone numbers and CCCD."""
+
+    condition: Q
+    kind: str  # "phone", "cccd" (a whole number, exact) or "partial" (digits, contains)
+
+
+_SEARCH_SEPARATORS = re.compile(r"[\s.\-()]")
+_PARTIAL_DIGITS = re.compile(r"^\+?\d{3,12}$")
+
+
+def personal_search(
+    *, term: str, phone_field: str, cccd_field: str | None, partial_allowed: bool
+) -> PersonalSearch | None:
+    """The phone/CCCD condition of an admin search, whatever the spelling (0987650001,
+    84987650001, +84987650001, 0987 650 001). A whole number matches exactly; parts of
+    numbers ("contains") only for readers allowed full personal data, since 26 "contains"
+    searches recovered a masked number (issue 14.5). None: the term is not a number."""
+    with contextlib.suppress(ValidationError):
+        return PersonalSearch(Q(**{phone_field: normalize_phone(term)}), "phone")
+    digits = _SEARCH_SEPARATORS.sub("", term or "")
+    if cccd_field and len(digits) == 12 and digits.isascii() and digits.isdigit():
+        return PersonalSearch(Q(**{cccd_field: digits}), "cccd")
+    if partial_allowed and _PARTIAL_DIGITS.match(digits):
+        digits = digits.lstrip("+")
+        national = digits[1:] if digits.startswith("0") else digits
+        condition = Q(**{f"{phone_field}__contains": national})
+        if cccd_field:
+            condition |= Q(**{f"{cccd_field}__contains": digits})
+        return PersonalSearch(condition, "partial")
+    return None

@@ -6,8 +6,9 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,21 +24,66 @@ from .models import (
     UnitLinkVisit,
     User,
 )
-from .selectors import SIGNUP_UNIT_SESSION_KEY, unit_by_code
+from .selectors import SIGNUP_UNIT_SESSION_KEY, participants_due_for_anonymising, unit_by_code
 
 ORGANISER_GROUP = "Ban Tổ chức"
-PERSONAL_DATA_GROUP = "Ban Tổ chức — xem dữ liệu cá nhân"
+PERSONAL_DATA_GROUP = "Ban Tổ chức — dữ liệu cá nhân"
+_PERSONAL_DATA_GROUP_OLD_NAMES = ("Ban Tổ chức — xem dữ liệu cá nhân",)
 ORGANISER_APPS = ("core", "participants", "rounds", "quizzes", "content", "leaderboard", "account")
+
+_ALL = ("view", "add", "change", "delete")
+_WRITE = ("add", "change", "delete")
+# What the organisers' group must not do; it gets every other permission of the contest apps
+# (a model added later works for organisers at once, and the test listing the group's
+# permissions, tests/participants/test_admin_rights.py, makes its review explicit). Rows
+# written only by the services (results, awards, statistics, certificates, the audit log,
+# deletion requests, visits, answers) are read-only; nobody deletes a person or an account
+# (deletion is anonymisation, at the person's request); attempts are changed only by the
+# admin's "unlock" action. The user admin keeps rights, passwords and staff accounts to
+# superusers (participants.selectors.account_manageable_by).
+ORGANISER_DENIED: dict[str, tuple[str, ...]] = {
+    "account.emailaddress": _WRITE,
+    "account.emailconfirmation": _ALL,
+    "core.auditlogentry": _WRITE,
+    "leaderboard.activitystat": _WRITE,
+    "leaderboard.award": _WRITE,
+    "leaderboard.certificate": _WRITE,
+    "leaderboard.officialreportsettings": ("delete",),
+    "leaderboard.participationstat": _WRITE,
+    "leaderboard.roundresult": _WRITE,
+    "leaderboard.scorestat": _WRITE,
+    "participants.datadeletionrequest": _WRITE,
+    "participants.participant": ("delete",),
+    "participants.unitlinkvisit": _WRITE,
+    "participants.user": ("delete",),
+    "quizzes.attempt": ("add", "delete"),
+    "quizzes.attemptanswer": _WRITE,
+    "quizzes.rounddrawnquestion": _ALL,
+}
+
+
+def _organiser_permissions() -> models.QuerySet[Permission]:
+    denied = Q(codename=PERSONAL_DATA_CODENAME)
+    for label, actions in ORGANISER_DENIED.items():
+        app_label, model = label.split(".")
+        denied |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(denied)
 
 
 def organiser_groups_sync() -> None:
-    """Create or refresh the organisers' groups: every permission of the contest apps,
-    except full personal data, which has a group of its own (DESIGN §2, privacy)."""
+    """Create or refresh the organisers' groups: "Ban Tổ chức" gets the least it needs
+    (ORGANISER_DENIED); full personal data has a group of its own (DESIGN §2, privacy).
+    The personal-data group's earlier name is renamed, its members kept."""
     organisers, _ = Group.objects.get_or_create(name=ORGANISER_GROUP)
-    permissions = Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS).exclude(
-        codename=PERSONAL_DATA_CODENAME
-    )
-    organisers.permissions.set(permissions)
+    organisers.permissions.set(_organiser_permissions())
+    if not Group.objects.filter(name=PERSONAL_DATA_GROUP).exists():
+        Group.objects.filter(name__in=_PERSONAL_DATA_GROUP_OLD_NAMES).update(
+            name=PERSONAL_DATA_GROUP
+        )
     personal, _ = Group.objects.get_or_create(name=PERSONAL_DATA_GROUP)
     personal.permissions.set(Permission.objects.filter(codename=PERSONAL_DATA_CODENAME))
 
@@ -48,23 +94,67 @@ def personal_data_view_record(*, actor: User, target: models.Model) -> None:
     audit_log_record(actor=actor, action="personal_data_view", target=target)
 
 
+def personal_data_list_record(*, actor: User, model_label: str, ids: list[int]) -> None:
+    """An organiser saw a list with people's full contact details (e.g. the winners)."""
+    audit_log_record(
+        actor=actor, action="personal_data_view", model=model_label, shown=len(ids), ids=ids
+    )
+
+
+def personal_data_search_record(
+    *, actor: User, model_label: str, kind: str, found_ids: list[int], full_access: bool
+) -> None:
+    """An organiser looked people up by phone or CCCD in the admin: logged with the ids
+    found (never the number itself: the log is read by organisers without the permission)."""
+    audit_log_record(
+        actor=actor,
+        action="personal_data_search",
+        model=model_label,
+        kind=kind,
+        found=len(found_ids),
+        found_ids=found_ids[:50],
+        full_personal_data=full_access,
+    )
+
+
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:
-    """Record a participant's request to delete their account (one pending at a time)."""
+    """Record a participant's confirmed request to delete their account (one pending at a
+    time). Called once the person ticked the confirmation box; an older pending request that
+    was never confirmed is confirmed now."""
+    now = timezone.now()
     pending = DataDeletionRequest.objects.filter(participant=participant, processed_at=None)
     try:
         with transaction.atomic():
-            return pending.first() or DataDeletionRequest.objects.create(participant=participant)
+            request = pending.select_for_update().first()
+            if request is None:
+                return DataDeletionRequest.objects.create(participant=participant, confirmed_at=now)
     except IntegrityError:  # a parallel request won: the partial unique index
-        return pending.get()
+        request = pending.get()
+    if request.confirmed_at is None:
+        pending.filter(pk=request.pk, confirmed_at=None).update(confirmed_at=now)
+        request.refresh_from_db()
+    return request
+
+
+class AnonymiseRefused(Exception):
+    """The person may not be anonymised: staff, superuser, or no open confirmed request."""
 
 
 @transaction.atomic
 def participant_anonymise(
     *, participant: Participant, actor: User | None, now: datetime | None = None
 ) -> None:
-    """Erase what identifies a person, keep their (now anonymous) attempts and results."""
+    """Erase what identifies a person, keep their (now anonymous) attempts and results.
+    Only a participant with an open, confirmed deletion request, who is neither staff nor
+    superuser, is ever touched: checked here, under the profile's row lock, whoever calls."""
     now = now or timezone.now()
-    user = participant.user
+    eligible = participants_due_for_anonymising().select_for_update(of=("self",))
+    if not eligible.filter(pk=participant.pk).exists():
+        raise AnonymiseRefused(
+            _("Không ẩn danh hóa %(name)s: không có yêu cầu xóa đã xác nhận đang chờ, "
+              "hoặc đây là tài khoản quản trị.") % {"name": participant.full_name}
+        )  # fmt: skip
+    user = User.objects.select_for_update().get(pk=participant.user_id)
     user.phone = f"anon-{user.pk}"
     user.email = ""
     user.is_active = False
@@ -83,18 +173,6 @@ def participant_anonymise(
         processed_at=now, processed_by=actor
     )
     audit_log_record(actor=actor, action="participant_anonymise", target=participant)
-
-
-def deletion_requests_process(*, actor: User | None = None) -> int:
-    """Carry out every pending deletion request. Returns how many people were anonymised."""
-    pending = Participant.objects.filter(
-        deletion_requests__processed_at=None, anonymised_at=None
-    ).select_related("user")
-    count = 0
-    for participant in pending:
-        participant_anonymise(participant=participant, actor=actor)
-        count += 1
-    return count
 
 
 # Columns of the unit import/export file, in order: (key, Vietnamese header).
@@ -320,6 +398,38 @@ def unit_link_visit_record(*, unit: Unit, day: dt.date | None = None) -> None:
             f"{UnitLinkVisit._meta.db_table}.count + 1",
             [unit.pk, day],
         )
+
+
+# Visitors who bring no cookie of ours (a first visit, or a client that keeps none) are
+# counted at most this many times per unit, day and address: an office behind one address
+# scanning a poster is counted, a script hammering the link costs at most this many writes.
+UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS = 300
+_UNIT_VISIT_CODES_KEPT = 30
+
+
+def unit_link_visit_count(
+    *, unit: Unit, counted: str, address: str, day: dt.date | None = None
+) -> str:
+    """Count a visit through the unit's link once per visitor per day. `counted` is what the
+    visitor's signed cookie says was counted already ("<day>|code.code", characters a cookie
+    holds unquoted; empty for none); returns the cookie's new value."""
+    day = day or timezone.localdate()
+    stamp, _sep, codes = counted.partition("|")
+    seen = [code for code in codes.split(".") if code] if stamp == day.isoformat() else []
+    if unit.code in seen:
+        return counted
+    if not counted:
+        key = f"unit-visit:{unit.pk}:{day.isoformat()}:{address}"
+        cache.add(key, 0, timeout=2 * 24 * 3600)
+        try:
+            over = cache.incr(key) > UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS
+        except ValueError:  # the cache is down: count, as before
+            over = False
+        if over:
+            return counted
+    unit_link_visit_record(unit=unit, day=day)
+    seen = [*seen, unit.code][-_UNIT_VISIT_CODES_KEPT:]
+    return f"{day.isoformat()}|{'.'.join(seen)}"
 
 
 def participant_register(

@@ -8,12 +8,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import client_ip
+
 from .forms import ProfileForm
-from .qrcodes import qr_png_render, qr_svg_render
+from .qrcodes import qr_render_cached
 from .selectors import (
     SIGNUP_UNIT_SESSION_KEY,
     UNIT_QUERY_PARAMETER,
     contest_home_url,
+    contest_qr_caption,
     deletion_request_pending,
     participant_of,
     unit_by_code,
@@ -25,10 +28,11 @@ from .services import (
     deletion_request_create,
     participant_profile_update,
     signup_unit_remember,
-    unit_link_visit_record,
+    unit_link_visit_count,
 )
 
 QR_CACHE_SECONDS = 3600
+UNIT_VISIT_COOKIE = "don_vi_da_dem"
 
 
 @require_GET
@@ -37,21 +41,31 @@ def unit_link(request, code: str):
     unit = unit_by_code(code=code)
     if unit is None:
         return render(request, "participants/unit_not_found.html", {"code": code}, status=404)
-    unit_link_visit_record(unit=unit)
+    counted = request.get_signed_cookie(UNIT_VISIT_COOKIE, default="", salt=UNIT_VISIT_COOKIE)
+    now_counted = unit_link_visit_count(unit=unit, counted=counted, address=client_ip(request))
     if request.session.get(SIGNUP_UNIT_SESSION_KEY) != unit.code:
         request.session[SIGNUP_UNIT_SESSION_KEY] = unit.code  # written only when it changes
-    return redirect("/")
+    response = redirect("/")
+    if now_counted != counted:
+        response.set_signed_cookie(
+            UNIT_VISIT_COOKIE,
+            now_counted,
+            salt=UNIT_VISIT_COOKIE,
+            max_age=2 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 def _qr_response(request, *, url: str, caption: str, fmt: str, filename: str) -> HttpResponse:
-    if fmt == "png":
-        response = HttpResponse(qr_png_render(url=url, caption=caption), content_type="image/png")
-    elif fmt == "svg":
-        response = HttpResponse(
-            qr_svg_render(url=url, caption=caption), content_type="image/svg+xml"
-        )
-    else:
+    content_types = {"png": "image/png", "svg": "image/svg+xml"}
+    if fmt not in content_types:
         raise Http404(_("Định dạng không hỗ trợ."))
+    response = HttpResponse(
+        qr_render_cached(url=url, caption=caption, fmt=fmt), content_type=content_types[fmt]
+    )
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'
     response["Cache-Control"] = f"public, max-age={QR_CACHE_SECONDS}"
@@ -60,9 +74,14 @@ def _qr_response(request, *, url: str, caption: str, fmt: str, filename: str) ->
 
 @require_GET
 def contest_qr(request, fmt: str):
-    caption = request.GET.get("caption", "")[:120]
+    # The caption is the site's own address, never text from the request: the official QR
+    # must not carry words chosen by whoever wrote the link.
     return _qr_response(
-        request, url=contest_home_url(), caption=caption, fmt=fmt, filename="qr-cuoc-thi"
+        request,
+        url=contest_home_url(),
+        caption=contest_qr_caption(),
+        fmt=fmt,
+        filename="qr-cuoc-thi",
     )
 
 

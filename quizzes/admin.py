@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets import workbook_response
+from participants.admin import PhoneSearchAdminMixin
 
 from .anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from .bank import (
@@ -653,7 +654,7 @@ class AnomalyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = [
         "participant",
         "round",
@@ -667,7 +668,9 @@ class AttemptAdmin(admin.ModelAdmin):
     ]
     list_filter = ["state", AnomalyFilter, "round__contest", "round"]
     actions = ["unlock_session"]
-    search_fields = ["participant__full_name", "participant__user__phone", "client_ip"]
+    search_fields = ["participant__full_name", "client_ip"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "round", "round__contest"]
     date_hierarchy = "started_at"
     inlines = [AttemptAnswerInline]

@@ -13,6 +13,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import formula_like
+
 from .bank import COLUMNS, DIFFICULTY_LABELS, KIND_LABELS, LETTERS, MAX_ROWS, SHEET_NAME
 from .models import Difficulty, Question
 from .question_stats import round_question_stats
@@ -23,8 +25,10 @@ from .questions import MAX_CHOICES
 
 def _text_cell(sheet, row: int, column: int, value) -> None:
     cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
+    if formula_like(value):
+        # Stored as text, never a formula (core's one rule); no apostrophe, so that the file
+        # imports back to the same questions.
+        cell.data_type = "s"
 
 
 def _workbook_bytes(workbook: Workbook) -> bytes:

@@ -14,19 +14,23 @@ from rounds.models import Round
 
 from .models import FINISHED_STATES, AttemptAnswer, Choice, Question
 from .questions import CheckedQuestion
-from .selectors import round_pool_questions
 
 
 def question_pool_counts(
-    *, round: Round, without_ids: Iterable[int] = (), with_ids: Iterable[int] = ()
+    *,
+    round: Round,
+    without_ids: Iterable[int] = (),
+    with_ids: Iterable[int] = (),
+    excluded_ids: Iterable[int] = (),
 ) -> dict[tuple[int, int], int]:
     """A round's pool (quizzes.selectors.round_pool_questions) by (topic id, difficulty); with
-    `without_ids`/`with_ids`, as it would be once those questions are deactivated/activated."""
+    `without_ids`/`with_ids`, as it would be once those questions are deactivated/activated;
+    leaving out `excluded_ids` (questions whose key an earlier round showed)."""
     pool = Question.objects.filter(
         Q(is_active=True) | Q(pk__in=list(with_ids)),
         is_practice=round.is_practice,
         bank__contests=round.contest_id,
-    ).exclude(pk__in=list(without_ids))
+    ).exclude(pk__in=[*without_ids, *excluded_ids])
     rows = pool.order_by().values_list("topic_id", "difficulty").annotate(n=Count("id"))
     return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
 
@@ -134,18 +138,3 @@ def rounds_live_for_questions(
         for round in rounds_live_drawing_from(bank_ids=[bank_id], is_practice=is_practice, now=now):
             found[round.pk] = round
     return sorted(found.values(), key=lambda round: (round.ends_at, round.pk))
-
-
-def round_pool_revealed_count(*, round: Round) -> int:
-    """Questions of the round's pool that official rounds ended before it began have already
-    drawn, in contests that show the answers after a round closes: their keys are known."""
-    return (
-        round_pool_questions(round=round)
-        .filter(
-            answers__attempt__round__is_practice=False,
-            answers__attempt__round__ends_at__lte=round.starts_at,
-            answers__attempt__round__contest__show_answers_after_close=True,
-        )
-        .distinct()
-        .count()
-    )

@@ -12,6 +12,7 @@ from rounds.models import Round
 
 from .bank_selectors import question_pool_counts
 from .models import Difficulty, DrawRule, Topic
+from .selectors import revealed_question_ids
 
 # A rule as a form or a copy gives it: (topic, or None for any topic; difficulty; count).
 Rule = tuple[Topic | None, int, int]
@@ -68,8 +69,11 @@ def draw_rules_problems(
     other than the contest's questions per attempt. Empty when they are right."""
     if not rules:
         return []
+    # The questions whose key an earlier round showed are not drawn (unless the round allows
+    # them): the rules must be satisfiable without them.
+    revealed = round_revealed_excluded(round=round)
     if available is None:
-        available = question_pool_counts(round=round)
+        available = question_pool_counts(round=round, excluded_ids=revealed)
     pool_name = _("thi thử") if round.is_practice else _("thi chính thức")
     problems = [
         _(
@@ -96,7 +100,20 @@ def draw_rules_problems(
             )
             % {"total": total, "expected": expected}
         )
+    if problems and revealed:
+        problems.append(
+            _(
+                "Không tính %(count)d câu đã lộ đáp án ở các đợt trước; đánh dấu “Cho phép rút "
+                "câu hỏi đã lộ đáp án” nếu Ban Tổ chức chấp nhận rút lại các câu này."
+            )
+            % {"count": len(revealed)}
+        )
     return problems
+
+
+def round_revealed_excluded(*, round: Round) -> set[int]:
+    """The questions the round does not draw because an earlier round showed their key."""
+    return set() if round.allow_revealed_questions else revealed_question_ids(round=round)
 
 
 def draw_rules_validate(*, round: Round, rules: Sequence[Rule]) -> None:
@@ -125,7 +142,12 @@ def round_pool_problems(
     """What an attempt of the round would meet with today's pool, or with the pool changed by
     (de)activating questions: short rules, a wrong total, or too few questions without
     rules."""
-    available = question_pool_counts(round=round, without_ids=without_ids, with_ids=with_ids)
+    available = question_pool_counts(
+        round=round,
+        without_ids=without_ids,
+        with_ids=with_ids,
+        excluded_ids=round_revealed_excluded(round=round),
+    )
     rules = draw_rules_stored(round=round)
     if rules:
         return draw_rules_problems(round=round, rules=rules, available=available)

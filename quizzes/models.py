@@ -318,3 +318,26 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} · {self.position}"
+
+
+class RoundDrawnQuestion(models.Model):
+    """A question drawn in at least one attempt of a round, recorded when the round closes:
+    once the round has ended, the contest may show its key to those people, so later official
+    rounds of the contest do not draw it (quizzes.selectors.revealed_question_ids)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("câu hỏi"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("câu hỏi đã rút trong đợt")
+        verbose_name_plural = _("câu hỏi đã rút trong đợt")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "question"], name="round_drawn_question_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.question_id}"

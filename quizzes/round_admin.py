@@ -22,6 +22,7 @@ from .bank_export import question_stats_export
 from .draw_rules import draw_rules_current_validate, draw_rules_problems
 from .models import DrawRule, Question
 from .question_stats import STATS_ORDERS, round_question_stats
+from .selectors import round_pool_reveal
 from .services import AttemptError, question_pool_draw
 
 
@@ -69,6 +70,23 @@ class RoundDrawRulesAdminMixin:
     """What the question bank adds to the round admin (operations.admin composes it): the draw
     rules inline (DrawRuleInline), the `question_tools` field, the actions `preview_draw` and
     `show_question_stats`, and the per-question statistics page."""
+
+    @admin.display(description=_("Câu hỏi đã lộ đáp án"))
+    def pool_revealed(self, round: Round) -> str:
+        if round.pk is None:
+            return "—"
+        reveal = round_pool_reveal(round=round)
+        if not reveal.revealed:
+            return gettext("Không có câu nào trong ngân hàng của đợt đã lộ đáp án ở đợt trước.")
+        if reveal.allowed:
+            return gettext(
+                "%(count)d câu trong ngân hàng của đợt đã lộ đáp án ở các đợt trước và VẪN "
+                "được rút (đợt này cho phép)."
+            ) % {"count": reveal.revealed}
+        return gettext(
+            "%(count)d câu trong ngân hàng của đợt đã lộ đáp án ở các đợt trước: không được "
+            "rút vào đợt này."
+        ) % {"count": reveal.revealed}
 
     @admin.display(description=_("Câu hỏi"))
     def question_tools(self, round: Round) -> str:

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from participants.models import Participant
 from rounds.models import Disqualification, Round
 
-from .models import FINISHED_STATES, Attempt, DrawRule, Question
+from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question, RoundDrawnQuestion
 
 QUESTION_CACHE_TIMEOUT = 6 * 3600
 # The start rush reads a round's pool thousands of times a minute; an organiser's change to
@@ -332,21 +332,63 @@ def attempt_counted(*, attempts: list[Attempt]) -> Attempt | None:
 
 def round_pool_questions(*, round: Round) -> QuerySet[Question]:
     """The questions a round may draw: active, of the official or practice pool as the round
-    is, in a bank its contest names."""
+    is, in a bank its contest names (before leaving out revealed keys)."""
     return Question.objects.filter(
         is_active=True, is_practice=round.is_practice, bank__contests=round.contest_id
     )
 
 
+def _rounds_revealing_before(*, round: Round) -> QuerySet[Round]:
+    """The official rounds of the same contest that end no later than this one starts: their
+    keys are shown (when the contest shows answers) before or while this round runs."""
+    return Round.objects.filter(
+        contest_id=round.contest_id, is_practice=False, ends_at__lte=round.starts_at
+    ).exclude(pk=round.pk)
+
+
+def revealed_question_ids(*, round: Round) -> set[int]:
+    """Questions whose key earlier official rounds of the contest show: drawn in an attempt
+    of such a round, while the contest shows answers after a round closes. Read from the
+    rows recorded at each close (RoundDrawnQuestion); a round that ended without them (the
+    worker was down) is read from its attempts. A practice round reveals only practice
+    questions, never drawn by official rounds."""
+    if round.is_practice or not round.contest.show_answers_after_close:
+        return set()
+    earlier = list(_rounds_revealing_before(round=round).values_list("pk", flat=True))
+    if not earlier:
+        return set()
+    recorded = RoundDrawnQuestion.objects.filter(round_id__in=earlier)
+    revealed = set(recorded.values_list("question_id", flat=True))
+    missing = set(earlier) - set(recorded.values_list("round_id", flat=True).distinct())
+    if missing:
+        revealed |= set(
+            AttemptAnswer.objects.filter(attempt__round_id__in=missing)
+            .values_list("question_id", flat=True)
+            .distinct()
+        )
+    return revealed
+
+
+def round_drawable_questions(*, round: Round) -> QuerySet[Question]:
+    """The round's pool (round_pool_questions) without the questions whose key an earlier
+    round showed, unless the round allows them."""
+    questions = round_pool_questions(round=round)
+    if round.allow_revealed_questions:
+        return questions
+    revealed = revealed_question_ids(round=round)
+    return questions.exclude(pk__in=revealed) if revealed else questions
+
+
 def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int], bool]]:
     """What an attempt of this round draws from: (how many, candidate question ids, whether
     the candidates overlap earlier rules') per draw rule, the rules of one topic first and
-    those "of any topic" after; or (count, the whole pool, False) without rules.
-    Two queries, then cached briefly."""
-    key = f"round-pool:v2:{round.pk}:{count}"
+    those "of any topic" after; or (count, the whole pool, False) without rules. Never a
+    question whose key an earlier round showed, unless the round allows it. A few queries,
+    then cached briefly."""
+    key = f"round-pool:v3:{round.pk}:{count}"
     pool = cache.get(key)
     if pool is None:
-        questions = round_pool_questions(round=round)
+        questions = round_drawable_questions(round=round)
         rules = sorted(
             DrawRule.objects.filter(round=round).values_list("topic_id", "difficulty", "count"),
             key=lambda rule: (rule[0] is None, rule[0] or 0, rule[1]),
@@ -369,6 +411,30 @@ def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int
         # bit by the first thousands of starts of the 00h rush.
         question_contents(question_ids={qid for _, ids, _ in pool for qid in ids})
     return pool
+
+
+@dataclass(frozen=True)
+class RoundPoolReveal:
+    """What the round admin says about revealed keys in a round's pool."""
+
+    revealed: int  # questions of the pool (active, matching the draw rules) already revealed
+    allowed: bool  # the round may draw them anyway
+
+
+def round_pool_reveal(*, round: Round) -> RoundPoolReveal:
+    questions = round_pool_questions(round=round)
+    rules = list(DrawRule.objects.filter(round=round).values_list("topic_id", "difficulty"))
+    if rules:
+        matching = Q()
+        for topic_id, difficulty in rules:
+            if topic_id is None:  # a rule of any topic
+                matching |= Q(difficulty=difficulty)
+            else:
+                matching |= Q(topic_id=topic_id, difficulty=difficulty)
+        questions = questions.filter(matching)
+    revealed = revealed_question_ids(round=round)
+    count = questions.filter(pk__in=revealed).count() if revealed else 0
+    return RoundPoolReveal(revealed=count, allowed=round.allow_revealed_questions)
 
 
 def contest_finished_attempts(*, contest_id: int) -> QuerySet[Attempt]:

@@ -21,7 +21,7 @@ from participants.models import Participant, User
 from participants.selectors import participant_missing_fields
 from rounds.models import Contest, Round
 
-from .models import Attempt, AttemptAnswer, Question
+from .models import Attempt, AttemptAnswer, Question, RoundDrawnQuestion
 from .selectors import (
     AttemptSaveContext,
     QuestionContent,
@@ -636,3 +636,31 @@ def attempts_session_unbind(*, attempt_ids: list[int], actor: User | None) -> in
             )
     attempt_save_contexts_forget(attempt_ids=[attempt.pk for attempt in attempts])
     return len(attempts)
+
+
+def attempts_client_traces_clear(*, participant_id: int) -> int:
+    """Anonymisation: forget the address and session each of the person's attempts was taken
+    from (they identify a device); scores, answers and times stay."""
+    attempt_ids = list(
+        Attempt.objects.filter(participant_id=participant_id).values_list("pk", flat=True)
+    )
+    Attempt.objects.filter(pk__in=attempt_ids).update(client_ip=None, session_key="")
+    attempt_save_contexts_forget(attempt_ids=attempt_ids)
+    return len(attempt_ids)
+
+
+def round_drawn_questions_record(*, round_id: int) -> int:
+    """Record which questions the round's attempts drew (once it has closed no attempt can
+    start, so the list is final): later official rounds of the contest read it to leave out
+    questions whose key this round shows. Idempotent."""
+    drawn = (
+        AttemptAnswer.objects.filter(attempt__round_id=round_id)
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
+    created = RoundDrawnQuestion.objects.bulk_create(
+        [RoundDrawnQuestion(round_id=round_id, question_id=qid) for qid in drawn],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return len(created)

@@ -7,6 +7,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from participants.admin import PhoneSearchAdminMixin
+
 from .forms import LIVE_CONFIRM_FIELD, PrizeTierFormSet, RoundAdminForm
 from .models import Contest, PrizeTier, Round
 from .selectors import round_timing_label
@@ -162,6 +164,7 @@ class RoundAdmin(admin.ModelAdmin):
         "starts_at",
         "ends_at",
         "is_practice",
+        "allow_revealed_questions",
         "state",
         "timing",
         "prediction_actual",
@@ -201,13 +204,15 @@ class RoundAdmin(admin.ModelAdmin):
         return round_timing_label(round=round)
 
 
-class DisqualificationAdmin(admin.ModelAdmin):
+class DisqualificationAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     """Base of the disqualification admin (registered by operations.admin, which saves and
     deletes through the services and re-ranks)."""
 
     list_display = ["participant", "contest", "reason", "decided_by", "decided_at"]
     list_filter = ["contest"]
-    search_fields = ["participant__full_name", "participant__user__phone", "reason"]
+    search_fields = ["participant__full_name", "reason"]
+    phone_search_field = "participant__user__phone"
+    cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "contest", "decided_by"]
     autocomplete_fields = ["participant"]
     readonly_fields = ["decided_by", "decided_at"]

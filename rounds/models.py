@@ -161,6 +161,14 @@ class Round(models.Model):
         default=False,
         help_text=_("Đợt thi thử: không xếp hạng, không tính vào thống kê tham gia."),
     )
+    allow_revealed_questions = models.BooleanField(
+        _("cho phép rút câu hỏi đã lộ đáp án"),
+        default=False,
+        help_text=_(
+            "Khi cuộc thi hiện đáp án sau mỗi đợt, câu hỏi đã có trong bài thi của một đợt "
+            "chính thức trước (đã kết thúc) không được rút vào đợt này, trừ khi đánh dấu ô này."
+        ),
+    )
     prediction_actual = models.PositiveIntegerField(
         _("đáp án câu dự đoán"),
         null=True,

@@ -15,9 +15,10 @@ ADMIN_MODELS = sorted(
 )
 
 
-# Written only by the services (stored results, statistics, logs, attempts, requests): their
-# admin refuses "add" on purpose.
+# Written only by the services (stored results, statistics, logs, attempts, requests), or
+# read-only for organisers (e-mail addresses, issue 14.2): "add" is refused on purpose.
 READ_ONLY_MODELS = {
+    ("account", "emailaddress"),
     ("core", "auditlogentry"),
     ("leaderboard", "award"),
     ("leaderboard", "certificate"),

@@ -66,3 +66,27 @@ def test_a_formula_is_refused_with_its_cell():
     workbook.save(buffer)
     message = _refusal(buffer.getvalue(), "don-vi.xlsx")
     assert "Ô B2 chứa công thức" in message
+
+
+DANGEROUS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", " =1+1", "\t=1", "＝1+1", '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_one_rule_neutralises_formula_like_text_in_every_export(value):
+    """Issue 14.9: the streamed exports (.csv and .xlsx) and the question export follow one
+    rule, core.spreadsheets.formula_like."""
+    assert spreadsheets.formula_like(value)
+    line = "".join(spreadsheets._csv_lines(["Họ và tên"], [[value]])).splitlines()[1]
+    assert line == "\"'" + value.replace('"', '""') + '"'
+
+
+@pytest.mark.parametrize("value", ["Nguyễn Văn A", "0912 345 678", "Sở Tài chính", "a=b"])
+def test_ordinary_text_is_left_alone(value):
+    assert not spreadsheets.formula_like(value)
+
+
+def test_every_csv_field_is_quoted_so_a_semicolon_cannot_split_a_cell():
+    """Vietnamese Excel splits CSV on ";": quoted, 'Nguyen;=1+1;x' stays one cell."""
+    text = "".join(spreadsheets._csv_lines(["STT", "Họ và tên"], [[1, "Nguyen;=1+1;x"], [2, None]]))
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines == ['"STT","Họ và tên"', '"1","Nguyen;=1+1;x"', '"2",""']

@@ -85,6 +85,7 @@ def test_deletion_request_needs_confirmation(client, person):
     assert 'id="deletion-pending"' in done.content.decode()
     client.post(url, {"confirm": "yes"})
     assert DataDeletionRequest.objects.filter(participant=person).count() == 1
+    assert DataDeletionRequest.objects.get(participant=person).confirmed_at is not None
     # Nothing is erased yet: organisers carry it out after the contest.
     person.refresh_from_db()
     assert person.full_name == "Trần Thị Dữ Liệu" and person.user.is_active

@@ -157,6 +157,21 @@ def test_personal_data_permission_shows_full_phone_and_cccd(organiser_client, or
     assert AuditLogEntry.objects.get(action="export_unit_people").details["full_personal_data"]
 
 
+def test_unit_report_page_with_full_personal_data_is_logged(organiser_client, organiser, world):
+    """Issue 14.11: the HTML list of people is logged like the exports when it shows full
+    data; a masked page is not."""
+    url = reverse("leaderboard:unit_report", args=["so"])
+    masked = organiser_client.get(url).content.decode()
+    assert "038190001234" not in masked
+    assert not AuditLogEntry.objects.filter(action="view_unit_people").exists()
+    organiser.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    full = organiser_client.get(url).content.decode()
+    assert "038190001234" in full
+    entry = AuditLogEntry.objects.get(action="view_unit_people")
+    assert entry.actor == organiser and entry.target_id == str(world["units"]["so"].pk)
+    assert entry.details["people"] == 2 and entry.details["full_personal_data"] is True
+
+
 def test_ranking_export_has_every_tie_break_value(organiser_client, world):
     round1 = world["round"]
     for rank, name in ((1, "alice"), (2, "bob")):
@@ -201,7 +216,7 @@ def test_ranking_export_has_every_tie_break_value(organiser_client, world):
     assert AuditLogEntry.objects.filter(action="export_round_ranking").count() == 1
 
 
-def test_winners_export_lists_awards(organiser_client, world):
+def _award_alice(world) -> Award:
     round1 = world["round"]
     attempt = world["attempts"]["alice"]
     result = RoundResult.objects.create(
@@ -214,14 +229,53 @@ def test_winners_export_lists_awards(organiser_client, world):
         rank=1,
     )
     tier = PrizeTierFactory(round=round1, name="Giải Nhất", order=1)
-    Award.objects.create(round=round1, participant=result.participant, tier=tier, result=result)
-    rows = xlsx_rows(
-        organiser_client.get(
-            reverse("leaderboard:winners_export", args=["xlsx"]) + "?cuoc_thi=cuoc-thi"
-        )
+    return Award.objects.create(
+        round=round1, participant=result.participant, tier=tier, result=result
     )
+
+
+def _winners(client) -> list[tuple]:
+    url = reverse("leaderboard:winners_export", args=["xlsx"]) + "?cuoc_thi=cuoc-thi"
+    return xlsx_rows(client.get(url))
+
+
+def test_winners_export_lists_awards(organiser_client, world):
+    _award_alice(world)
+    rows = _winners(organiser_client)
     assert rows[1][:4] == ("Đợt 1", "Giải Nhất", 1, "Trần Thị Một A")
+    alice = world["people"]["alice"]
+    assert rows[0][4:7] == ("Số điện thoại", "Email", "Số CCCD")
+    assert rows[1][4:7] == (alice.masked_phone, None, "038*******34")
     assert AuditLogEntry.objects.filter(action="export_winners").exists()
+
+
+def test_personal_data_group_sees_and_exports_winners_contacts_audited(
+    organiser_client, organiser, world
+):
+    """Issue 15, "People": the winners can be contacted by organisers in the group
+    "Ban Tổ chức — dữ liệu cá nhân"; what they saw and exported is logged."""
+    from django.contrib.auth.models import Group
+
+    from participants.services import PERSONAL_DATA_GROUP
+
+    alice = world["people"]["alice"]
+    alice.user.email = "mot.a@example.vn"
+    alice.user.save()
+    _award_alice(world)
+    awards_url = reverse("admin:leaderboard_award_changelist")
+    masked = organiser_client.get(awards_url).content.decode()
+    assert alice.masked_phone in masked and "mot.a@example.vn" not in masked
+    assert not AuditLogEntry.objects.filter(action="personal_data_view").exists()
+
+    organiser.groups.add(Group.objects.get(name=PERSONAL_DATA_GROUP))
+    full = organiser_client.get(awards_url).content.decode()
+    assert alice.user.phone_display in full and "mot.a@example.vn" in full
+    seen = AuditLogEntry.objects.get(action="personal_data_view")
+    assert seen.actor == organiser and seen.details["ids"] == [alice.pk]
+    rows = _winners(organiser_client)
+    assert rows[1][4:7] == (alice.user.phone_display, "mot.a@example.vn", "038190001234")
+    exported = AuditLogEntry.objects.get(action="export_winners")
+    assert exported.details["full_personal_data"] is True
 
 
 def test_organiser_sees_every_unit_and_the_dashboard(organiser_client, world):

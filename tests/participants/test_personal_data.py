@@ -5,12 +5,9 @@ from django.urls import reverse
 
 from core.models import AuditLogEntry
 from leaderboard.personal_data import participant_data_export
+from operations.personal_data import deletion_requests_process
 from participants.models import DataDeletionRequest, User
-from participants.services import (
-    ORGANISER_GROUP,
-    deletion_request_create,
-    deletion_requests_process,
-)
+from participants.services import ORGANISER_GROUP, deletion_request_create
 from quizzes.models import Attempt
 from quizzes.services import attempt_submit
 from tests.factories import ParticipantFactory, UserFactory
@@ -88,7 +85,7 @@ def test_anonymising_erases_identity_and_keeps_results(person, open_round):
     attempt = attempt_start(participant=person, round=open_round).attempt
     attempt_submit(participant_id=person.pk, attempt_id=attempt.pk)
     deletion_request_create(participant=person)
-    assert deletion_requests_process() == 1
+    assert deletion_requests_process(participant_ids=[person.pk]) == 1
     person.refresh_from_db()
     user = User.objects.get(pk=person.user_id)
     assert user.phone == f"anon-{user.pk}" and not user.is_active
@@ -99,4 +96,4 @@ def test_anonymising_erases_identity_and_keeps_results(person, open_round):
     assert DataDeletionRequest.objects.get().processed_at is not None
     # The number is free again: the same person may register anew.
     User.objects.create_user("0912345678", password="mat-khau-moi-2024")
-    assert deletion_requests_process() == 0
+    assert deletion_requests_process(participant_ids=[person.pk]) == 0

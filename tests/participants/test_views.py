@@ -32,7 +32,37 @@ def test_unit_link_counts_the_visit_remembers_the_unit_and_lands_home(client):
     assert response["Location"] == reverse("operations:home")
     assert client.session[SIGNUP_UNIT_SESSION_KEY] == "vp-so"
     client.get("/u/vp-so/")
-    assert UnitLinkVisit.objects.get(unit=unit).count == 2
+    # Issue 14.10: one visitor is counted once a day, however often they open the link.
+    assert UnitLinkVisit.objects.get(unit=unit).count == 1
+
+
+@pytest.mark.django_db
+def test_unit_link_counts_each_visitor_once_a_day_and_bounds_cookieless_clients(client):
+    from django.test import Client
+
+    from participants.services import UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS
+
+    unit, other = UnitFactory(code="vp-so"), UnitFactory(code="p-cds")
+    for _ in range(5):
+        client.get("/u/vp-so/")
+    client.get("/u/p-cds/")
+    client.get("/u/vp-so/")
+    assert UnitLinkVisit.objects.get(unit=unit).count == 1
+    assert UnitLinkVisit.objects.get(unit=other).count == 1
+    # Ten colleagues behind the office's one address, each on their own phone: ten visitors.
+    for _ in range(10):
+        Client().get("/u/vp-so/")
+    assert UnitLinkVisit.objects.get(unit=unit).count == 11
+    # A client that never keeps the cookie costs a bounded number of writes from its address.
+    for _ in range(UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS + 20):
+        Client().get("/u/p-cds/", REMOTE_ADDR="198.51.100.9")
+    assert UnitLinkVisit.objects.get(unit=other).count == 1 + UNIT_VISITS_WITHOUT_COOKIE_PER_ADDRESS
+    # The next day the same visitor counts again.
+    import time_machine
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        client.get("/u/vp-so/")
+    assert UnitLinkVisit.objects.filter(unit=unit).count() == 2
 
 
 @pytest.mark.django_db
@@ -85,6 +115,22 @@ def test_contest_qr_decodes_to_the_home_page(client):
     response = client.get(reverse("participants:contest_qr", args=["png"]))
     assert decode_png(response.content) == [settings.SITE_URL + "/"]
     assert client.get(reverse("participants:contest_qr", args=["gif"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_contest_qr_ignores_a_caption_from_the_request_and_is_cached(client):
+    """Issue 14.10: no attacker-chosen words under the official QR; rendered once."""
+    from django.core.cache import cache
+
+    url = reverse("participants:contest_qr", args=["svg"])
+    own = client.get(url).content.decode()
+    assert settings.SITE_URL.split("//")[1] in own
+    forged = client.get(url, {"caption": "Trúng thưởng! Gọi 0900000000"}).content.decode()
+    assert forged == own and "Trúng thưởng" not in forged
+    png = client.get(reverse("participants:contest_qr", args=["png"]), {"caption": "X" * 100})
+    assert png.content == client.get(reverse("participants:contest_qr", args=["png"])).content
+    # One PNG and one SVG in the cache, whatever the queries said.
+    assert len(cache._cache.get_client().keys(cache.make_key("qr:*"))) == 2
 
 
 def test_admin_import_shows_row_errors_and_writes_nothing(organiser_client):

@@ -563,3 +563,23 @@ def test_the_demo_bank_exported_imports_back_as_duplicates_only_or_whole_into_an
     report = question_import(name="ngan-hang.xlsx", content=content)
     assert report.created == total
     assert sorted(_snapshot(q) for q in Question.objects.prefetch_related("choices")) == before
+
+
+@pytest.mark.django_db
+def test_question_export_stores_formula_like_text_as_text_and_imports_it_back(topic):
+    """Issue 14.9: the question export follows the exports' one rule (formula_like): such
+    text is stored as text, never a formula, and comes back unchanged."""
+    texts = ["=1+1 là bao nhiêu?", "+84 là mã nước nào?", "-5 độ C là gì?", "@ là ký tự gì?"]
+    for text in texts:
+        QuestionFactory(topic=topic, text=text)
+    content = question_export(questions=Question.objects.all())
+    sheet = load_workbook(io.BytesIO(content))["Câu hỏi"]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(cell.value for cell in cells) == sorted(texts)
+    assert all(cell.data_type == "s" for cell in cells)
+    AttemptAnswer.objects.all().delete()
+    Choice.objects.all().delete()
+    Question.objects.all().delete()
+    report = question_import(name="xuat.xlsx", content=content)
+    assert report.ok, report.errors
+    assert sorted(Question.objects.values_list("text", flat=True)) == sorted(texts)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("rounds", "0001_initial"), ("quizzes", "0002_question_text_limits")]
+BEFORE = [("rounds", "0002_revealed_questions"), ("quizzes", "0003_revealed_questions")]
 
 
 @pytest.mark.django_db(transaction=True)

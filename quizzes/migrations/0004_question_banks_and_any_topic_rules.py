@@ -4,8 +4,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0002_question_text_limits"),
-        ("rounds", "0002_contest_draft_and_current"),
+        ("quizzes", "0003_revealed_questions"),
+        ("rounds", "0003_contest_draft_and_current"),
     ]
 
     operations = [

@@ -15,6 +15,6 @@ def default_bank_fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0003_question_banks_and_any_topic_rules")]
+    dependencies = [("quizzes", "0004_question_banks_and_any_topic_rules")]
 
     operations = [migrations.RunPython(default_bank_fill, migrations.RunPython.noop)]

@@ -5,7 +5,7 @@ import quizzes.models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0004_question_default_bank")]
+    dependencies = [("quizzes", "0005_question_default_bank")]
 
     operations = [
         migrations.AlterField(

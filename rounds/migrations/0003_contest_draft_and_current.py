@@ -29,7 +29,7 @@ def current_contest_choose(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rounds", "0001_initial"),
+        ("rounds", "0002_revealed_questions"),
     ]
 
     operations = [
