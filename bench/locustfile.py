@@ -9,9 +9,11 @@ BENCH_SCENARIO picks one:
 
 Every acknowledged answer save is logged (attempt, question, seq, option tokens) to
 BENCH_ACKS for the correctness check; the SQL statements each response reports
-(X-Bench-Queries) are summed per request name into BENCH_QUERIES.
+(X-Bench-Queries) are summed per request name into BENCH_QUERIES, with the requests each
+server process served (X-Bench-Worker) under "_workers".
 """
 
+import html
 import itertools
 import json
 import os
@@ -41,10 +43,13 @@ _next_person = itertools.count()
 _next_user = itertools.count()
 _acks: list[str] = []
 _queries: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # requests, queries, transaction
+_workers: dict[str, int] = defaultdict(int)  # requests per server process (X-Bench-Worker)
 _done = {"n": 0}
 
 QUESTION = re.compile(r'data-question="(\d+)"')
 OPTION = re.compile(r'name="q(\d+)" value="([0-9a-f]{16})"')
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">')
+_waiting = {"pages": 0}
 
 
 @events.request.add_listener
@@ -52,6 +57,9 @@ def _count_queries(name, response, exception, **kwargs):
     if response is None or exception is not None:
         return
     headers = response.headers or {}
+    worker = headers.get("X-Bench-Worker")
+    if worker:
+        _workers[worker] += 1
     queries = headers.get("X-Bench-Queries")
     if queries is not None:
         entry = _queries[name]
@@ -67,7 +75,7 @@ def _write_logs(environment, **kwargs):
             out.write("".join(line + "\n" for line in _acks))
     if os.environ.get("BENCH_QUERIES"):
         with open(os.environ["BENCH_QUERIES"], "w") as out:
-            json.dump(dict(_queries), out)
+            json.dump({**_queries, "_workers": dict(_workers)}, out)
 
 
 def _headers(session: str, ip: str, **extra) -> dict:
@@ -116,22 +124,35 @@ class Participant(FastHttpUser):
                 gevent.sleep(delay)
             person = PEOPLE[index]
             headers = _headers(person["session"], _ip(index + 1))
-            with self.client.post(
-                f"/dot-thi/{ROUND}/vao-thi/",
-                headers=headers,
-                name="start",
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                location = response.headers.get("Location", "") if response.headers else ""
-                if response.status_code != 302 or "/bai-thi/" not in location:
-                    response.failure(f"start: {response.status_code} {location}")
-                    location = ""
+            location = self._start_through_the_queue(headers)
             if location:
                 self.client.get(location, headers=headers, name="quiz page (after start)")
             _done["n"] += 1
             if _done["n"] >= len(PEOPLE):
                 gevent.spawn_later(0.5, self.environment.runner.quit)
+
+    def _start_through_the_queue(self, headers) -> str:
+        """Press "Vào thi"; on the waiting page, do what its meta refresh does (wait the
+        seconds it says, then load its URL) until the quiz page's address comes back."""
+        method, url, name = "POST", f"/dot-thi/{ROUND}/vao-thi/", "start"
+        for _ in range(200):
+            with self.client.request(
+                method, url, headers=headers, name=name, allow_redirects=False,
+                catch_response=True,
+            ) as response:  # fmt: skip
+                location = response.headers.get("Location", "") if response.headers else ""
+                if response.status_code == 302 and "/bai-thi/" in location:
+                    return location
+                refresh = (
+                    REFRESH.search(response.text or "") if response.status_code == 200 else None
+                )
+                if refresh is None:
+                    response.failure(f"{name}: {response.status_code} {location}")
+                    return ""
+            _waiting["pages"] += 1
+            gevent.sleep(int(refresh.group(1)))
+            method, url, name = "GET", html.unescape(refresh.group(2)), "start (waiting page)"
+        return ""
 
     # --- (c) the realistic mixed flow ------------------------------------------------------
     def mixed(self):
@@ -139,18 +160,10 @@ class Participant(FastHttpUser):
         headers = _headers(person["session"], _ip(OFFSET + self.number + 1))
         gevent.sleep(random.uniform(0, THINK))  # arrivals spread out
         self.client.get("/", headers=headers, name="home")
-        with self.client.post(
-            f"/dot-thi/{ROUND}/vao-thi/",
-            headers=headers,
-            name="start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            location = response.headers.get("Location", "") if response.headers else ""
-            if response.status_code != 302 or "/bai-thi/" not in location:
-                response.failure(f"start: {response.status_code}")
-                gevent.sleep(THINK)
-                return
+        location = self._start_through_the_queue(headers)
+        if not location:
+            gevent.sleep(THINK)
+            return
         attempt = int(location.rstrip("/").rsplit("/", 1)[-1])
         page = self.client.get(location, headers=headers, name="quiz page")
         options: dict[int, list[str]] = defaultdict(list)

@@ -9,7 +9,14 @@ attempts and the whole close job; f the 1,000,000-row results export.
 
 Needs PostgreSQL and Redis (as `make test`); wrk (`apt-get install -y wrk`) for scenario a,
 else a is skipped with a note. Everything runs against its own database (dropped at the end)
-and Redis db 7.
+and its own Redis database: --port, --db-name and --redis-url (or BENCH_PORT, BENCH_DB_NAME,
+BENCH_REDIS_URL) keep two runs on one machine apart.
+
+The primary figure is server CPU per request (gunicorn, all processes, from /proc), and its
+ratio to the empty view's in the same run; throughput is shown beside it, but depends on how
+connections land on workers and on what else the machine runs. Every response names the worker
+that served it (X-Bench-Worker): a load run where one worker served more than
+MAX_WORKER_SHARE of the requests is refused (the figures would measure one core, not two).
 """
 
 import argparse
@@ -36,6 +43,47 @@ PY = sys.executable
 VENV_BIN = Path(sys.executable).parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# A run where one worker served more than this share of the requests measures one core.
+MAX_WORKER_SHARE = 0.70
+WRK_CSRF = "benchcsrftoken0123456789abcdefgh"  # as bench/wrk/bench.lua sends it
+
+
+class SpreadRefused(SystemExit):
+    pass
+
+
+def worker_spread(counts: dict, *, workers: int) -> dict:
+    """How the requests of a load run spread over the server's worker processes (counts per
+    process id, from X-Bench-Worker); `ok` is False when one worker served more than
+    MAX_WORKER_SHARE of them, or fewer processes than `workers` served any (with more than
+    one worker configured)."""
+    total = sum(counts.values())
+    top = max(counts.values(), default=0)
+    share = top / total if total else 1.0
+    ok = total > 0 and (workers <= 1 or (len(counts) >= workers and share <= MAX_WORKER_SHARE))
+    return {
+        "requests_per_worker": sorted(counts.values(), reverse=True),
+        "largest_share": round(share, 3),
+        "ok": ok,
+    }
+
+
+def spread_require(name: str, spread: dict, *, allow: bool) -> None:
+    if spread["ok"] or allow:
+        return
+    raise SpreadRefused(
+        f"run refused: in '{name}' one worker served {spread['largest_share']:.0%} of the "
+        f"requests (per worker: {spread['requests_per_worker']}; at most "
+        f"{MAX_WORKER_SHARE:.0%} allowed). Connections did not spread over the workers "
+        "(is reuse_port on?); the figures would measure one core."
+    )
+
+
+def _machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields) - idle) / CLK_TCK, sum(fields) / CLK_TCK
 
 
 def admin_sql(dsn: str, *statements: str) -> None:
@@ -193,6 +241,7 @@ class Measured:
     def __enter__(self):
         self.stack.db_pids = self.stack.db_backends()
         self.before = self.stack.cpu()
+        self.machine_before = _machine_busy_seconds()
         self.started = time.time()
         self.sampler = Sampler(self.stack).__enter__()
         return self
@@ -202,6 +251,8 @@ class Measured:
         after = self.stack.cpu()
         self.seconds = time.time() - self.started
         self.cpu = {k: after[k] - self.before[k] for k in after}
+        busy, _ = _machine_busy_seconds()
+        self.machine_busy = busy - self.machine_before[0]
 
     def per_request(self, requests: int) -> dict:
         n = max(requests, 1)
@@ -209,6 +260,10 @@ class Measured:
             "server_cpu_ms_per_request": round(1000 * self.cpu["web"] / n, 3),
             "db_cpu_ms_per_request": round(1000 * self.cpu["db"] / n, 3),
             "server_cpu_utilisation_cores": round(self.cpu["web"] / max(self.seconds, 0.001), 2),
+            # Everything the machine ran meanwhile (server, database, load generator and other
+            # people's work): on a machine at rest, little more than the first three.
+            "machine_busy_cores": round(self.machine_busy / max(self.seconds, 0.001), 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
             "web_rss_peak_mb": round(self.sampler.peak / 2**20, 1),
         }
 
@@ -253,7 +308,8 @@ def machine_info(args) -> dict:
         "cpu_model": model,
         "ram_gb": round(mem_kb / 2**20, 1),
         "load_average_at_start": os.getloadavg(),
-        "git_sha": git("rev-parse", "--short", "HEAD"),
+        # A copy of a commit outside git (`git archive`) names it in BENCH_GIT_SHA.
+        "git_sha": git("rev-parse", "--short", "HEAD") or os.environ.get("BENCH_GIT_SHA", ""),
         "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "python": platform.python_version(),
         "postgresql": postgres,
@@ -277,9 +333,9 @@ def ensure_wrk() -> str | None:
 
 def wrk_run(args, stack, mode: str, records: Path, seconds: float, first_seq: int = 1) -> dict:
     command = [
-        args.wrk, "-t1", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", str(BENCH / "wrk/bench.lua"), f"http://127.0.0.1:{args.port}",
-        "--", mode, str(records), str(first_seq),
+        args.wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s",
+        "--timeout", "10s", "-s", str(BENCH / "wrk/bench.lua"), f"http://127.0.0.1:{args.port}",
+        "--", mode, str(records), str(first_seq), str(args.wrk_threads),
     ]  # fmt: skip
     with Measured(stack) as measured:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
@@ -289,8 +345,11 @@ def wrk_run(args, stack, mode: str, records: Path, seconds: float, first_seq: in
     raw = json.loads(line[-1])
     requests = raw["requests"]
     errors = raw["socket_errors"] + raw["non_2xx"] + raw["bad"]
+    spread = worker_spread(raw.get("workers", {}), workers=args.workers)
     return {
         "tool": "wrk",
+        "mode": mode,
+        "worker_spread": spread,
         "connections": args.connections,
         "seconds": round(raw["duration_us"] / 1e6, 2),
         "requests": requests,
@@ -304,6 +363,35 @@ def wrk_run(args, stack, mode: str, records: Path, seconds: float, first_seq: in
         "queries_per_request": round(raw["queries"] / max(raw["counted"], 1), 2),
         **measured.per_request(requests),
     }
+
+
+def warm_up(args, items: list[dict]) -> None:
+    """Each attempt's quiz page and one save of its first question, once, eight at a time."""
+
+    def visit(item: dict) -> None:
+        headers = {
+            "Cookie": f"sessionid={item['session']}; csrftoken={WRK_CSRF}",
+            "X-CSRFToken": WRK_CSRF,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://127.0.0.1:{args.port}/",
+            "Content-Type": "application/json",
+        }
+        question = item["questions"][0]
+        body = json.dumps({"question": question["id"], "choices": [question["tokens"][0]],
+                           "seq": 1})  # fmt: skip
+        connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+        try:
+            connection.request("GET", f"/bai-thi/{item['attempt']}/", headers=headers)
+            connection.getresponse().read()
+            connection.request("POST", f"/bai-thi/{item['attempt']}/luu/", body, headers)
+            connection.getresponse().read()
+        finally:
+            connection.close()
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(visit, items))
 
 
 def scenario_ceilings(args, stack, env, state) -> dict:
@@ -323,7 +411,10 @@ def scenario_ceilings(args, stack, env, state) -> dict:
     records.write_text("\n".join(lines) + "\n")
     seconds = args.ceiling_seconds
     out = {}
-    # Warm-up: every worker loads its code paths, sessions and questions get cached.
+    # Warm-up: every attempt's page and first save once (a participant has loaded the page
+    # before saving; the page and the attempt's facts are then cached, as at a warm server
+    # mid-contest), then a short wrk run so every worker loads its code paths.
+    warm_up(args, items)
     wrk_run(args, stack, "page", records, max(2, seconds // 4))
     wrk_run(args, stack, "save", records, max(2, seconds // 4), first_seq=1)
     out["empty_before"] = wrk_run(args, stack, "empty", records, seconds)
@@ -334,6 +425,16 @@ def scenario_ceilings(args, stack, env, state) -> dict:
     out["empty_mean_rps"] = round(empty, 1)
     out["save_vs_empty"] = round(out["answer_save"]["throughput_rps"] / empty, 3)
     out["page_vs_empty"] = round(out["quiz_page"]["throughput_rps"] / empty, 3)
+    # The primary figures: the empty view's server CPU per request over this request's.
+    empty_cpu = (
+        out["empty_before"]["server_cpu_ms_per_request"]
+        + out["empty_after"]["server_cpu_ms_per_request"]
+    ) / 2
+    out["empty_cpu_ms_per_request"] = round(empty_cpu, 3)
+    for name, key in (("answer_save", "save_vs_empty_cpu"), ("quiz_page", "page_vs_empty_cpu")):
+        out[key] = round(empty_cpu / max(out[name]["server_cpu_ms_per_request"], 1e-6), 3)
+    for name in ("empty_before", "answer_save", "quiz_page", "empty_after"):
+        spread_require(name, out[name]["worker_spread"], allow=args.allow_pinned)
     return out
 
 
@@ -367,6 +468,7 @@ def locust_run(args, stack, env, name: str, users: int, seconds: float, extra: d
             "locust gave no stats:\n" + completed.stdout[-3000:] + completed.stderr[-3000:]
         )
     counted = load_json(queries) if queries.exists() else {}
+    per_worker = counted.pop("_workers", {})
     rows = {}
     total_requests = 0
     with stats_path.open() as handle:
@@ -400,8 +502,11 @@ def locust_run(args, stack, env, name: str, users: int, seconds: float, extra: d
                 {"name": r["Name"], "error": r["Error"][:200], "count": int(r["Occurrences"])}
                 for r in csv.DictReader(handle)
             ][:10]
+    spread = worker_spread(per_worker, workers=args.workers)
+    spread_require(name, spread, allow=args.allow_pinned)
     return {
         "tool": "locust (FastHttpUser)",
+        "worker_spread": spread,
         "users": users,
         "seconds": round(measured.seconds, 1),
         "requests": rows,
@@ -437,6 +542,10 @@ def scenario_rush(args, stack, env, state) -> dict:
         count, first, last = cursor.fetchone()
     result["participants"] = n
     result["window_seconds"] = args.rush_window
+    served = sum(row["requests"] for name, row in result["requests"].items() if name != "all")
+    result["server_cpu_ms_per_person"] = round(
+        result["server_cpu_ms_per_request"] * served / max(n, 1), 3
+    )
     result["attempts_created"] = count
     result["starts_spread_seconds"] = round((last - first).total_seconds(), 2) if count else 0
     result["check"] = correctness(args, env, "rush", [])
@@ -530,16 +639,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
     parser.add_argument("--only", default="abcdef", help="scenarios to run, e.g. 'ae'")
-    parser.add_argument("--port", type=int, default=18000)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 18000)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--allow-pinned",
+        action="store_true",
+        help=f"keep a run where one worker served > {MAX_WORKER_SHARE:.0%} (figures marked)",
+    )
     parser.add_argument("--ceiling-seconds", type=int)
     parser.add_argument("--ceiling-attempts", type=int, default=200)
     parser.add_argument("--rush", type=int, help="participants pressing 'Vào thi'")
     parser.add_argument("--rush-window", type=float, default=10)
     parser.add_argument("--rush-users", type=int, default=500, help="Locust users for the rush")
+    parser.add_argument(
+        "--start-rate", type=float, default=float(os.environ.get("START_QUEUE_RATE") or 80),
+        help="starts a second the server admits; beyond it, the waiting page (START_QUEUE_RATE)",
+    )  # fmt: skip
     parser.add_argument("--mixed-users", type=int)
     parser.add_argument("--mixed-seconds", type=int)
     parser.add_argument("--think", type=float, help="seconds between answers in the mixed flow")
@@ -547,7 +666,7 @@ def main() -> None:
     parser.add_argument("--login-seconds", type=int)
     parser.add_argument("--rank-attempts", type=int)
     parser.add_argument("--export-rows", type=int)
-    parser.add_argument("--db-name", default="contest_benchrun")
+    parser.add_argument("--db-name", default=os.environ.get("BENCH_DB_NAME", "contest_benchrun"))
     parser.add_argument(
         "--pg",
         default=os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x").rsplit(
@@ -555,9 +674,14 @@ def main() -> None:
         )[0],
         help="PostgreSQL server (the bench creates and drops its own database there)",
     )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+    )
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--before", help="an earlier run's JSON: the report shows its figures beside this run's"
+    )
     args = parser.parse_args()
     # Stopped from outside (timeout, kill): still stop the server and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -602,6 +726,7 @@ def main() -> None:
         "CACHE_KEY_PREFIX": "contest-bench",
         "BENCH_ENDPOINTS": "true",
         "RATE_LIMITS_ENABLED": "false",
+        "START_QUEUE_RATE": str(args.start_rate),
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": str(args.work / "var"),
         "STATIC_ROOT": str(args.work / "static"),
@@ -623,7 +748,9 @@ def main() -> None:
             "rate_limits": "off (all load comes from one address)",
         },
         "parameters": {k: v for k, v in vars(args).items() if k in defaults or k in (
-            "workers", "threads", "worker_class", "connections", "rush_window", "rush_users",
+            "workers", "threads", "worker_class", "connections", "wrk_threads", "rush_window",
+            "start_rate",
+            "rush_users",
             "login_users", "ceiling_attempts")},
         "scenarios": {},
         "notes": [],
@@ -687,13 +814,18 @@ def main() -> None:
             admin_sql(args.admin_dsn, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
             redis.Redis.from_url(args.redis_url).flushdb()
     result["total_seconds"] = round(time.time() - started, 1)
+    result["machine"]["load_average_at_end"] = os.getloadavg()
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     stem = f"{dt.date.today().isoformat()}-{result['machine']['git_sha']}"
     if quick:
         stem += "-quick"
-    (results / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
     sys.path.insert(0, str(BENCH))
+    if args.before:
+        from report import summary  # bench/report.py
+
+        result["before"] = summary(load_json(Path(args.before)))
+    (results / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
     (results / f"{stem}.md").write_text(report_markdown(result))
     log(f"report: {results / stem}.md ({result['total_seconds']} s in all)")
 

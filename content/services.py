@@ -3,9 +3,9 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.text import slugify_vi
 from rounds.models import Round
 
 from .models import Announcement
@@ -43,7 +43,7 @@ def announcement_draft_results(*, round: Round, winners: list[WinnerLine]) -> An
             contest=round.contest,
             round=round,
             title=title,
-            slug=slugify(f"ket-qua-{round.contest.slug}-dot-{round.number}")[:120],
+            slug=slugify_vi(f"ket-qua-{round.contest.slug}-dot-{round.number}", max_length=120),
             body=body,
         )
     if not announcement.is_published:

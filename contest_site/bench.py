@@ -1,6 +1,10 @@
 """Only with BENCH_ENDPOINTS on (the load-test harness in bench/ sets it; never in production):
 an empty view, the reference the hot paths are measured against, and a middleware that tells
-the client how many SQL statements each request ran (response header X-Bench-Queries)."""
+the client how many SQL statements each request ran (response header X-Bench-Queries) and
+which worker process served it (X-Bench-Worker: the harness refuses a run where one worker
+served most requests)."""
+
+import os
 
 from django.db import connections
 from django.http import HttpResponse
@@ -41,4 +45,5 @@ class QueryCountMiddleware:
                 wrapper.__exit__(None, None, None)
         response["X-Bench-Queries"] = str(counts["queries"])
         response["X-Bench-Transaction"] = str(counts["transaction"])
+        response["X-Bench-Worker"] = str(os.getpid())
         return response

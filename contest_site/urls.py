@@ -2,9 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.ratelimit import rate_limited
 from participants.views import ContestSignupView
+
+# The admin's titles name the contest platform, not Django.
+admin.site.site_header = _("Quản trị cuộc thi trực tuyến")
+admin.site.site_title = _("Quản trị cuộc thi")
+admin.site.index_title = _("Ban Tổ chức")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

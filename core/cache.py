@@ -88,6 +88,17 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+_SLOT_TAKE = """
+local now, step = tonumber(ARGV[1]), tonumber(ARGV[2])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, last + step)
+-- tostring() keeps 14 digits: a tenth of a millisecond lost on an epoch time.
+local text = string.format('%.6f', slot)
+redis.call('SET', KEYS[1], text, 'EX', tonumber(ARGV[3]))
+return text
+"""
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -103,6 +114,17 @@ class ResilientRedisCache(RedisCache):
     delete = _degrade_to(lambda *a, **k: False)(RedisCache.delete)
     delete_many = _degrade_to(lambda *a, **k: None)(RedisCache.delete_many)
     incr = _degrade_to(_cache_unavailable)(RedisCache.incr)
+
+    @_degrade_to(lambda key, *, now, step, ttl=3600: now)
+    def slot_take(self, key: str, *, now: float, step: float, ttl: int = 3600) -> float:
+        """The next free moment of a queue served `1 / step` times a second: max(now, last
+        slot + step), taken atomically (one round trip, a Lua script), so that arrivals
+        across every web process are served in order. When Redis is down: now (no queue)."""
+        client = self._cache.get_client(write=True)
+        slot = client.eval(
+            _SLOT_TAKE, 1, self.make_and_validate_key(key), repr(now), repr(step), ttl
+        )
+        return float(slot)
 
     @_degrade_to(lambda *a, **k: False)
     def clear(self) -> bool:

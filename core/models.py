@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,4 +33,9 @@ class AuditLogEntry(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor} {self.action}"
+        from .audit import audit_action_label  # the labels sit beside the writer
+
+        moment = timezone.localtime(self.created_at)
+        # No actor: the system did it (the sweep closing and ranking a round).
+        actor = self.actor if self.actor is not None else _("Hệ thống")
+        return f"{moment:%d/%m/%Y %H:%M} {actor} {audit_action_label(self.action)}"

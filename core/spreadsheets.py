@@ -3,12 +3,16 @@ what Excel needs to open Vietnamese text correctly. Exports stream: CSV row by r
 openpyxl's write-only mode into a temporary file, so a large export never sits in memory."""
 
 import csv
+import datetime as dt
 import io
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -180,12 +184,69 @@ def formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_PREFIXES)
 
 
+# Excel has no time zones: moments are written as the contest's local wall-clock time.
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
+DATE_FORMAT = "DD/MM/YYYY"
+SECONDS_FORMAT = "0.000"
+
+
+class Seconds(float):
+    """A duration in seconds, written as a number with three decimals (milliseconds)."""
+
+
+def local_naive(moment: dt.datetime) -> dt.datetime:
+    """An aware moment as the naive wall-clock time of settings.TIME_ZONE (Asia/Ho_Chi_Minh)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
+
+
 def _safe_cell(value: Any) -> Any:
     """A formula-like text gets a leading apostrophe: plain text in Excel and LibreOffice,
     in .csv as in .xlsx."""
     if formula_like(value):
         return "'" + value
     return "" if value is None else value
+
+
+def _csv_cell(value: Any) -> Any:
+    """Dates as dd/mm/yyyy text, moments in local time, numbers unformatted."""
+    if isinstance(value, dt.datetime):
+        return local_naive(value).strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Seconds):
+        return f"{value:.3f}"
+    return _safe_cell(value)
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    """A cell Excel reads as data: moments as local dates with a date format, durations and
+    decimals as numbers; empty values stay empty, formulas stay text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=local_naive(value))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, Seconds):
+        cell = WriteOnlyCell(sheet, value=float(value))
+        cell.number_format = SECONDS_FORMAT
+        return cell
+    if isinstance(value, Decimal):
+        return float(value)
+    return _safe_cell(value)
+
+
+def export_filename(*parts: str, now: dt.datetime | None = None) -> str:
+    """A download's name without extension: its parts (what, contest, round…) and the local
+    date and time, so that two exports never share a name: "xep-hang-cuoc-thi-dot-1-20241021-0930"."""
+    moment = local_naive(now or dt.datetime.now(dt.UTC))
+    return "-".join([*(part for part in parts if part), moment.strftime("%Y%m%d-%H%M%S")])
 
 
 class _Echo:
@@ -199,7 +260,7 @@ def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff" + writer.writerow([str(header) for header in headers])
     for row in rows:
-        yield writer.writerow([_safe_cell(value) for value in row])
+        yield writer.writerow([_csv_cell(value) for value in row])
 
 
 def csv_response(
@@ -237,7 +298,7 @@ def xlsx_response(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_safe_cell(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)

@@ -13,6 +13,12 @@ Why these defaults:
   (DB_CONN_MAX_AGE), so connections = web containers x workers x threads: 4 containers x
   2 workers x 4 threads = 32, well under PostgreSQL's default max_connections (100) with room
   for the Celery workers. Check that sum when scaling out (docs/operations.md).
+- GUNICORN_REUSE_PORT = on: each worker opens its own listening socket (SO_REUSEPORT) and
+  the kernel spreads new connections over them. With one shared socket, the first worker to
+  wake accepts a burst of keep-alive connections and keeps them: in 5 of 10 bench runs one
+  worker served everything while the other idled (issue 18), and any keep-alive proxy or
+  load balancer pins connections the same way. A restarted worker's queued connections are
+  reset: the client (or nginx) retries them.
 - The sizing table in docs/operations.md gives the figures measured by bench/.
 """
 
@@ -22,6 +28,11 @@ import os
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
 
 
 def _cpus() -> int:
@@ -35,6 +46,7 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", max(2, _cpus()))
 threads = _int("GUNICORN_THREADS", 4)
+reuse_port = _bool("GUNICORN_REUSE_PORT", True)
 # A request slower than this is stuck (the slowest page, an export, streams and keeps the
 # worker alive); the master kills and replaces the worker, the proxy answers 502 for it.
 timeout = _int("GUNICORN_TIMEOUT", 30)

@@ -6,10 +6,12 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import export_filename
 from participants.admin import PhoneSearchAdminMixin, can_view_personal_data
 from participants.phones import national_format
 from participants.services import personal_data_list_record
 from rounds.models import Round
+from rounds.selectors import duration_precise_label
 
 from .certificates import CertificateError, round_prize_certificates_zip
 from .models import Award, Certificate, ParticipationStat, RoundResult
@@ -25,7 +27,7 @@ class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
     ]
     list_filter = ["round__contest", "round"]
@@ -33,6 +35,7 @@ class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     phone_search_field = "participant__user__phone"
     cccd_search_field = "participant__cccd"
     list_select_related = ["participant", "round", "round__contest"]
+    exclude = ["duration_ms"]  # shown as time_taken, in words
     readonly_fields = [
         "round",
         "participant",
@@ -40,10 +43,14 @@ class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
         "score",
         "prediction",
         "prediction_error",
-        "duration_ms",
+        "time_taken",
         "submitted_at",
         "rank",
     ]
+
+    @admin.display(description=gettext_lazy("thời gian làm bài"), ordering="duration_ms")
+    def time_taken(self, item: RoundResult) -> str:
+        return duration_precise_label(milliseconds=item.duration_ms)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -57,7 +64,11 @@ class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     phone_search_field = "participant__user__phone"
     cccd_search_field = "participant__cccd"
     list_select_related = ["round", "tier", "participant__user", "result"]
-    readonly_fields = ["round", "participant", "tier", "result", "created_at"]
+    readonly_fields = ["round", "participant", "tier", "result", "awarded_at"]
+
+    @admin.display(description=gettext_lazy("thời điểm trao"))
+    def awarded_at(self, award: Award):
+        return award.created_at
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -120,12 +131,16 @@ class ParticipationStatAdmin(admin.ModelAdmin):
         "registered_total",
         "participants_total",
         "attempts_total",
-        "rate_percent",
+        "rate",
         "refreshed_at",
     ]
     list_filter = ["contest", "round"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "round", "contest"]
+
+    @admin.display(description=gettext_lazy("tỷ lệ tham gia"))
+    def rate(self, stat: ParticipationStat) -> str:
+        return "—" if stat.rate_percent is None else f"{stat.rate_percent:.1f} %".replace(".", ",")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -167,6 +182,12 @@ class RoundResultsAdminMixin:
         except CertificateError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        rounds = list(queryset.select_related("contest").order_by("number"))
+        name = export_filename(
+            "chung-nhan-dat-giai",
+            rounds[0].contest.slug,
+            f"dot-{rounds[0].number}" if len(rounds) == 1 else "",
+        )
         response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="chung-nhan-dat-giai.zip"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response

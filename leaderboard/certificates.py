@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log_record
+from core.text import slugify_vi
 from participants.models import Participant, User
 from quizzes.models import FINISHED_STATES, Attempt
 from rounds.models import Disqualification, Round
@@ -200,9 +200,9 @@ def round_prize_certificates_zip(*, round_ids: list[int], actor: User | None) ->
                 facts = certificate_facts(certificate=certificate)
                 if facts is None:
                     continue
-                name = slugify(f"{position:02d} {award.tier.name} {award.participant.full_name}")
+                name = slugify_vi(f"{position:02d} {award.tier.name} {award.participant.full_name}")
                 archive.writestr(
-                    f"{slugify(round.contest.slug)}-dot-{round.number}/{name}.pdf",
+                    f"{slugify_vi(round.contest.slug)}-dot-{round.number}/{name}.pdf",
                     certificate_pdf(facts=facts),
                 )
                 count += 1

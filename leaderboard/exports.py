@@ -5,14 +5,14 @@ reader may see personal data."""
 
 import itertools
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_log_record
+from core.collation import VietnameseOrder
+from core.spreadsheets import Seconds
 from participants.models import Participant, Unit, User
 from participants.phones import mask_cccd, mask_phone, national_format
 from participants.selectors import unit_descendant_ids
@@ -25,12 +25,6 @@ from .participation import CollectiveRow, ParticipationRow
 
 def _phone(user_phone: str, full: bool) -> str:
     return national_format(user_phone) if full else mask_phone(user_phone)
-
-
-def _local(moment) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%d/%m/%Y %H:%M")
 
 
 UNIT_PEOPLE_HEADERS = (
@@ -71,7 +65,7 @@ def unit_people_rows(
             first_submitted=Min("attempts__submitted_at", filter=finished),
         )
         .select_related("user", "unit")
-        .order_by("unit__name", "full_name", "id")
+        .order_by(VietnameseOrder("unit__name"), VietnameseOrder("full_name"), "id")
     )
     if took_part_only:
         queryset = queryset.filter(attempt_count__gt=0)
@@ -82,10 +76,10 @@ def unit_people_rows(
             _phone(person.user.phone, full_personal_data),
             (person.cccd or "") if full_personal_data else mask_cccd(person.cccd or ""),
             person.unit.name if person.unit else "",
-            _local(person.created_at),
+            person.created_at,
             person.attempt_count,
             person.best_score,
-            _local(person.last_submitted),
+            person.last_submitted,
         )
 
 
@@ -178,8 +172,8 @@ def round_ranking_rows(*, round: Round, full_personal_data: bool) -> Iterator[tu
             result.score,
             result.prediction,
             result.prediction_error,
-            f"{result.duration_ms / 1000:.3f}",
-            _local(result.submitted_at),
+            Seconds(result.duration_ms / 1000),
+            result.submitted_at,
             result.attempt.number,
         )
 
@@ -220,7 +214,7 @@ def winners_rows(*, contest: Contest, full_personal_data: bool) -> Iterator[tupl
             person.unit.name if person.unit else "",
             award.result.score,
             award.result.prediction_error,
-            f"{award.result.duration_ms / 1000:.3f}",
+            Seconds(award.result.duration_ms / 1000),
             _("Có") if award.needs_decision else "",
         )
 

@@ -21,8 +21,6 @@ from rounds.models import Contest, Round
 from .models import ActivityStat, ParticipationStat, ScoreStat
 
 # Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
-
-# Sign-ups shown on the dashboard: from a week before the first round to the last round's end.
 REGISTRATION_LEAD = dt.timedelta(days=7)
 # Advisory lock namespace of the participation refresh, one lock per contest.
 _PARTICIPATION_LOCK_BASE = 0x70617274 << 16  # "part"
@@ -71,7 +69,12 @@ def _participation_store(*, contest: Contest, now: dt.datetime) -> int:
         attempts = finished.filter(round=round) if round else finished
         people = Participant.objects.all()
         if round:
-            people = people.filter(created_at__lt=round.ends_at)
+            # Registered by the round's end, and anyone who took part in it (an account
+            # created afterwards, moved between contests or seeded, still counts: nobody takes
+            # part without being registered).
+            people = people.filter(
+                Q(created_at__lt=round.ends_at) | Q(pk__in=attempts.values("participant_id"))
+            )
         registered = dict(
             people.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
         )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.spreadsheets import EXPORT_FORMATS, export_response
+from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 from participants.banners import BannerText, banner_render
 from participants.selectors import (
     unit_by_code,
@@ -22,7 +22,7 @@ from participants.selectors import (
     unit_link_visits_total,
 )
 from rounds.models import Contest, Round
-from rounds.selectors import contest_chosen, contest_rounds, contests_active
+from rounds.selectors import contest_chosen, contest_rounds, contests_for_reports
 
 from .access import (
     organiser_required,
@@ -74,10 +74,10 @@ def _scope(request) -> tuple[Contest, Round | None]:
     return contest, round
 
 
-def _scope_context(contest: Contest, round: Round | None) -> dict:
+def _scope_context(contest: Contest, round: Round | None, *, organiser: bool = False) -> dict:
     return {
         "contest": contest,
-        "contests": list(contests_active()),
+        "contests": list(contests_for_reports(organiser=organiser)),
         "round": round,
         "rounds": list(contest_rounds(contest=contest)),
         "refreshed_at": participation_refreshed_at(contest=contest),
@@ -91,7 +91,7 @@ def _export_format(fmt: str) -> str:
 
 
 def _scope_filename(prefix: str, contest: Contest, round: Round | None) -> str:
-    return f"{prefix}-{contest.slug}" + (f"-dot-{round.number}" if round else "")
+    return export_filename(prefix, contest.slug, f"dot-{round.number}" if round else "")
 
 
 @login_required
@@ -108,7 +108,7 @@ def report(request):
         row.visits = visits.get(row.unit.pk, 0)
     is_organiser = unit_ids is None
     context = {
-        **_scope_context(contest, round),
+        **_scope_context(contest, round, organiser=is_organiser),
         "rows": rows,
         "overall": participation_overall(contest=contest, round=round) if is_organiser else None,
         "is_organiser": is_organiser,
@@ -147,7 +147,7 @@ def unit_report(request, code: str):
         limit=PAGE_PEOPLE_LIMIT,
     )
     context = {
-        **_scope_context(contest, round),
+        **_scope_context(contest, round, organiser=report_unit_ids(user=request.user) is None),
         "unit": unit,
         "rows": participation_rows(contest=contest, round=round, unit_ids=subtree),
         "people": people,
@@ -186,9 +186,12 @@ def unit_people_export(request, code: str, fmt: str):
         return report_forbidden(request)
     fmt = _export_format(fmt)
     contest, round = _scope(request)
+    # ?tat_ca=1: everyone registered in the unit, not only those who took part.
+    everyone = bool(request.GET.get("tat_ca"))
+    prefix = f"nguoi-dang-ky-{unit.code}" if everyone else f"nguoi-du-thi-{unit.code}"
     return export_response(
         export_format=fmt,
-        filename=_scope_filename(f"nguoi-du-thi-{unit.code}", contest, round),
+        filename=_scope_filename(prefix, contest, round),
         title=_("Người dự thi"),
         headers=UNIT_PEOPLE_HEADERS,
         rows=unit_people_export_open(
@@ -198,8 +201,7 @@ def unit_people_export(request, code: str, fmt: str):
             round=round,
             export_format=fmt,
             full_personal_data=user_sees_personal_data(user=request.user),
-            # ?tat_ca=1: everyone registered in the unit, not only those who took part.
-            took_part_only=not request.GET.get("tat_ca"),
+            took_part_only=not everyone,
         ),
         widths=[6, 30, 16, 16, 40, 18, 10, 10, 18],
     )
@@ -232,7 +234,7 @@ def winners_export(request, fmt: str):
     contest, _round = _scope(request)
     return export_response(
         export_format=fmt,
-        filename=f"giai-thuong-{contest.slug}",
+        filename=export_filename("giai-thuong", contest.slug),
         title=_("Giải thưởng"),
         headers=WINNERS_HEADERS,
         rows=winners_export_open(
@@ -278,7 +280,7 @@ def dashboard(request):
     contest, _round = _scope(request)
     data = dashboard_data(contest=contest)
     context = {
-        **_scope_context(contest, None),
+        **_scope_context(contest, None, organiser=True),
         "data": data,
         "overall": participation_overall(contest=contest),
         "rows": participation_rows(contest=contest),

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from leaderboard.models import Award, RoundResult
+from leaderboard.participation import ParticipationRow, participation_overall, participation_rows
 from quizzes.models import FINISHED_STATES, Attempt
 from quizzes.selectors import contest_finished_attempts
 from rounds.models import Contest, Round
-from rounds.selectors import contest_current
+from rounds.selectors import contest_current, contest_rounds, round_timing_label
 
 
 @dataclass(frozen=True)
@@ -152,3 +153,49 @@ def round_action_impact(*, round: Round, action: str, now: datetime | None = Non
             _("Sau khi hủy công bố, có thể sửa thời gian, cơ cấu giải và quy tắc rút câu hỏi."),
         ]
     raise ValueError(action)
+
+
+@dataclass(frozen=True)
+class DashboardRound:
+    round: Round
+    phase: str
+    phase_label: str
+    timing: str
+
+
+@dataclass(frozen=True)
+class AdminDashboard:
+    """What the admin index shows of the current contest: its rounds with their state and
+    countdown, participation against the target, how many top-level units reached it."""
+
+    contest: Contest
+    rounds: list[DashboardRound]
+    overall: ParticipationRow | None
+    units_total: int
+    units_reached: int
+
+
+def admin_dashboard(*, now: datetime | None = None) -> AdminDashboard | None:
+    """The current contest (the one the home page shows) for the admin index; None when
+    there is none. Reads the stored participation figures only (five queries)."""
+    now = now or timezone.now()
+    contest = contest_current()
+    if contest is None:
+        return None
+    rounds = [
+        DashboardRound(
+            round=round,
+            phase=round.phase_at(now),
+            phase_label=str(Round.State(round.phase_at(now)).label),
+            timing=round_timing_label(round=round, now=now),
+        )
+        for round in contest_rounds(contest=contest)
+    ]
+    top_units = [row for row in participation_rows(contest=contest) if row.depth == 0]
+    return AdminDashboard(
+        contest=contest,
+        rounds=rounds,
+        overall=participation_overall(contest=contest),
+        units_total=len(top_units),
+        units_reached=sum(1 for row in top_units if row.reached),
+    )

@@ -2,6 +2,7 @@
 and certificates from leaderboard), /healthz, and the organisers' request to refresh the
 stored figures (it queues a task). Thin: parse, call, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -42,7 +43,18 @@ def report_refresh(request):
     if contest is None:
         raise Http404(_("Chưa có cuộc thi nào."))
     participation_refresh_task.delay(contest.pk)
-    return redirect(reverse("leaderboard:report") + f"?cuoc_thi={contest.slug}")
+    messages.success(
+        request,
+        _(
+            "Đã gửi yêu cầu tổng hợp lại số liệu lúc %(time)s. Số liệu mới hiện trên trang "
+            "khi tổng hợp xong, thường sau ít phút: tải lại trang và xem dòng “Số liệu cập "
+            "nhật lúc”."
+        )
+        % {"time": timezone.localtime().strftime("%H:%M:%S")},
+    )
+    round_number = request.GET.get("dot", "")
+    query = f"?cuoc_thi={contest.slug}" + (f"&dot={round_number}" if round_number.isdigit() else "")
+    return redirect(reverse("leaderboard:report") + query)
 
 
 def home(request):

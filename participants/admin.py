@@ -10,7 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import EXPORT_FORMATS, export_response
+from core.admin import LinkRowsHiddenMixin
+from core.collation import VietnameseOrder
+from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 
 from .adapters import VietnamesePhoneField
 from .models import (
@@ -110,7 +112,7 @@ class UnitImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(PhoneSearchAdminMixin, DjangoUserAdmin):
+class UserAdmin(LinkRowsHiddenMixin, PhoneSearchAdminMixin, DjangoUserAdmin):
     ordering = ["phone"]
     list_display = [
         "display_phone",
@@ -221,6 +223,7 @@ class SubUnitInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent", "headcount", "is_active", "qr_links"]
+    ordering = ["sort_order", VietnameseOrder("name")]
     list_filter = ["kind", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
@@ -288,7 +291,7 @@ class UnitAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return export_response(
             export_format=fmt,
-            filename="don-vi",
+            filename=export_filename("don-vi"),
             title=gettext("Đơn vị"),
             headers=[header for _key, header in UNIT_COLUMNS],
             rows=units_export_rows(),
@@ -301,7 +304,8 @@ class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.Mode
     disqualification decided against a contest)."""
 
     personal_fields = ("cccd", "date_of_birth")
-    list_display = ["full_name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
+    list_display = ["name", "masked_phone", "unit", "gender", "is_unranked", "created_at"]
+    ordering = [VietnameseOrder("full_name"), "pk"]
     list_filter = ["is_unranked", "gender", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name"]
     cccd_search_field = "cccd"
@@ -315,6 +319,10 @@ class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.Mode
         "created_at",
     ]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("họ và tên"), ordering=VietnameseOrder("full_name"))
+    def name(self, participant: Participant) -> str:
+        return participant.full_name
 
     @admin.display(description=_("Số điện thoại"), ordering="user__phone")
     def masked_phone(self, participant: Participant) -> str:

@@ -10,8 +10,8 @@ def _sync_organiser_groups(sender, **kwargs) -> None:
 
 
 def _forget_cached_user(sender, instance, **kwargs) -> None:
-    """A saved or deleted account or profile: the next request reads it afresh
-    (participants.auth_backends)."""
+    """A saved or deleted account, profile or unit representation: the next request reads it
+    afresh (participants.auth_backends)."""
     from .auth_backends import user_cache_forget
 
     user_id = instance.pk if sender._meta.model_name == "user" else instance.user_id
@@ -27,7 +27,7 @@ class ParticipantsConfig(AppConfig):
         # Permissions of an app exist once its own post_migrate ran; syncing on every app's
         # signal (idempotent) leaves the groups complete after the last one.
         post_migrate.connect(_sync_organiser_groups, dispatch_uid="organiser_groups_sync")
-        for model_name in ("User", "Participant"):
+        for model_name in ("User", "Participant", "UnitRepresentative"):
             model = self.get_model(model_name)
             for signal in (post_save, post_delete):
                 signal.connect(

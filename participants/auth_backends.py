@@ -13,23 +13,32 @@ seen at the latest after USER_CACHE_TIMEOUT.
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 
-from .models import User
+from .models import UnitRepresentative, User
 
 USER_CACHE_TIMEOUT = 120
 
 
 def _user_cache_key(user_id) -> str:
-    return f"auth-user:v1:{user_id}"
+    return f"auth-user:v2:{user_id}"
 
 
 def user_cached(*, user_id) -> User | None:
     """The account with its participant profile, cached (select_related also remembers that
-    an organiser has no profile)."""
+    an organiser has no profile), and whether it represents a unit (`represents_units`: the
+    menu's link to the unit's report)."""
     key = _user_cache_key(user_id)
     user = cache.get(key)
     if user is None:
-        user = User.objects.select_related("participant").filter(pk=user_id).first()
+        user = (
+            User.objects.select_related("participant")
+            .annotate(
+                represents_units=Exists(UnitRepresentative.objects.filter(user=OuterRef("pk")))
+            )
+            .filter(pk=user_id)
+            .first()
+        )
         if user is None:
             return None
         cache.set(key, user, USER_CACHE_TIMEOUT)

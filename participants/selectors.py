@@ -86,7 +86,7 @@ def units_export_rows() -> Iterator[tuple]:
             unit.code,
             unit.name,
             unit.parent.code if unit.parent else "",
-            unit.kind,
+            unit.get_kind_display(),
             unit.headcount,
         )
 

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.ratelimit import client_ip
+from core.text import slugify_vi
 
 from .forms import ProfileForm
 from .qrcodes import qr_render_cached
@@ -95,7 +95,7 @@ def unit_qr(request, code: str, fmt: str):
         url=unit_link_url(unit=unit),
         caption=unit.name,
         fmt=fmt,
-        filename=f"qr-{slugify(unit.code)}",
+        filename=f"qr-{slugify_vi(unit.code)}",
     )
 
 

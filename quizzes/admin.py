@@ -10,13 +10,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import workbook_response
+from core.spreadsheets import export_filename, workbook_response
 from participants.admin import PhoneSearchAdminMixin
+from rounds.selectors import duration_precise_label
 
 from .anomalies import attempts_from_crowded_ips, attempts_implausibly_fast
 from .bank import (
@@ -432,9 +432,9 @@ class QuestionAdmin(admin.ModelAdmin):
         )
 
     def _export_response(self, queryset):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return workbook_response(
-            content=question_export(questions=queryset), filename=f"cau-hoi-{stamp}.xlsx"
+            content=question_export(questions=queryset),
+            filename=export_filename("cau-hoi") + ".xlsx",
         )
 
     def export_view(self, request):
@@ -661,7 +661,7 @@ class AttemptAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
         "number",
         "state",
         "score",
-        "duration_ms",
+        "time_taken",
         "prediction",
         "started_at",
         "submitted_at",
@@ -674,6 +674,7 @@ class AttemptAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     list_select_related = ["participant", "round", "round__contest"]
     date_hierarchy = "started_at"
     inlines = [AttemptAnswerInline]
+    exclude = ["duration_ms"]  # shown as time_taken, in words
     readonly_fields = [
         "participant",
         "round",
@@ -684,10 +685,14 @@ class AttemptAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
         "submitted_at",
         "question_count",
         "score",
-        "duration_ms",
+        "time_taken",
         "prediction",
         "client_ip",
     ]
+
+    @admin.display(description=_("thời gian làm bài"), ordering="duration_ms")
+    def time_taken(self, item: Attempt) -> str:
+        return duration_precise_label(milliseconds=item.duration_ms)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import workbook_response
+from core.spreadsheets import export_filename, workbook_response
 from rounds.forms import LIVE_CONFIRM_FIELD, live_round_confirm_message
 from rounds.models import Round
 from rounds.services import RoundStateError, round_edit_check, round_is_live
@@ -158,7 +158,10 @@ class RoundDrawRulesAdminMixin:
         if closed and request.GET.get("format") == "xlsx":
             return workbook_response(
                 content=question_stats_export(round_id=round.pk, order=order),
-                filename=f"thong-ke-cau-hoi-dot-{round.number}.xlsx",
+                filename=export_filename(
+                    "thong-ke-cau-hoi", round.contest.slug, f"dot-{round.number}"
+                )
+                + ".xlsx",
             )
         context = {
             **self.admin_site.each_context(request),

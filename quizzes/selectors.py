@@ -4,17 +4,20 @@ them, results and history. Query budgets are pinned by tests/quizzes/test_query_
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from participants.models import Participant
-from rounds.models import Disqualification, Round
+from rounds.models import Contest, Disqualification, Round
 
 from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question, RoundDrawnQuestion
 
@@ -93,38 +96,56 @@ def _attempt_context_key(attempt_id: int) -> str:
     return f"attempt-save-context:v3:{attempt_id}"
 
 
-def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
-    key = _attempt_context_key(attempt_id)
-    context = cache.get(key)
-    if context is None:
-        row = (
-            Attempt.objects.filter(pk=attempt_id)
-            .values_list(
-                "participant_id",
-                "participant__user_id",
-                "round_id",
-                "deadline",
-                "round__contest__grace_seconds",
-                "session_key",
-                "round__contest__bind_attempt_to_session",
-            )
-            .first()
+def _attempt_save_context_load(attempt_id: int) -> AttemptSaveContext | None:
+    row = (
+        Attempt.objects.filter(pk=attempt_id)
+        .values_list(
+            "participant_id",
+            "participant__user_id",
+            "round_id",
+            "deadline",
+            "round__contest__grace_seconds",
+            "session_key",
+            "round__contest__bind_attempt_to_session",
         )
-        if row is None:
-            return None
-        participant_id, user_id, round_id, deadline, grace_seconds, session_key, bind = row
-        grace = timedelta(seconds=grace_seconds)
-        context = AttemptSaveContext(
-            attempt_id=attempt_id,
-            participant_id=participant_id,
-            user_id=user_id,
-            round_id=round_id,
-            deadline_with_grace_seconds=(deadline + grace).timestamp(),
-            grace=grace,
-            bound_session_key=session_key if bind else "",
-        )
-        cache.set(key, context, ATTEMPT_CONTEXT_TIMEOUT)
+        .first()
+    )
+    if row is None:
+        return None
+    participant_id, user_id, round_id, deadline, grace_seconds, session_key, bind = row
+    grace = timedelta(seconds=grace_seconds)
+    context = AttemptSaveContext(
+        attempt_id=attempt_id,
+        participant_id=participant_id,
+        user_id=user_id,
+        round_id=round_id,
+        deadline_with_grace_seconds=(deadline + grace).timestamp(),
+        grace=grace,
+        bound_session_key=session_key if bind else "",
+    )
+    cache.set(_attempt_context_key(attempt_id), context, ATTEMPT_CONTEXT_TIMEOUT)
     return context
+
+
+def attempt_save_context(*, attempt_id: int) -> AttemptSaveContext | None:
+    context = cache.get(_attempt_context_key(attempt_id))
+    return context if context is not None else _attempt_save_context_load(attempt_id)
+
+
+def attempt_save_facts(
+    *, attempt_id: int, question_id: int
+) -> tuple[AttemptSaveContext | None, QuestionContent | None]:
+    """The attempt's save context and the question's content in one cache round trip (the
+    autosave reads both on every tap), each loaded from the database when missing."""
+    context_key, question_key = _attempt_context_key(attempt_id), _question_cache_key(question_id)
+    found = cache.get_many([context_key, question_key])
+    context = found.get(context_key)
+    if context is None:
+        context = _attempt_save_context_load(attempt_id)
+    content = found.get(question_key)
+    if content is None:
+        content = question_contents(question_ids=[question_id]).get(question_id)
+    return context, content
 
 
 def attempt_save_contexts_forget(*, attempt_ids: Iterable[int]) -> None:
@@ -155,30 +176,36 @@ class StartState:
 
 def participant_start_state(*, participant_id: int, round: Round) -> StartState:
     """Disqualification, attempts used and the attempt in progress, in one query (the opening
-    rush runs this thousands of times a minute)."""
-    attempts = Attempt.objects.filter(participant_id=OuterRef("pk"), round_id=round.pk)
-    in_progress = attempts.filter(state=Attempt.State.IN_PROGRESS).order_by("id")
-    row = (
-        Participant.objects.filter(pk=participant_id)
-        .annotate(
-            disqualified=Exists(
-                Disqualification.objects.filter(
-                    contest_id=round.contest_id, participant_id=OuterRef("pk")
-                )
-            ),
-            last_number=Subquery(
-                attempts.order_by().values("participant_id").annotate(n=Max("number")).values("n")
-            ),
-            in_progress_id=Subquery(in_progress.values("id")[:1]),
-            in_progress_deadline=Subquery(in_progress.values("deadline")[:1]),
+    rush runs this thousands of times a minute). Written in SQL, portable to SQLite: the ORM's
+    version (three annotated subqueries) cost more CPU to compile than the rest of a start."""
+    attempts, disqualifications = Attempt._meta.db_table, Disqualification._meta.db_table
+    mine = f"FROM {attempts} WHERE participant_id = %s AND round_id = %s"
+    in_progress = f"{mine} AND state = %s ORDER BY id LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT
+              EXISTS (SELECT 1 FROM {disqualifications}
+                      WHERE contest_id = %s AND participant_id = %s),
+              (SELECT MAX(number) {mine}),
+              (SELECT id {in_progress}),
+              (SELECT deadline {in_progress})
+            """,
+            [
+                round.contest_id,
+                participant_id,
+                *(participant_id, round.pk),
+                *(participant_id, round.pk, Attempt.State.IN_PROGRESS),
+                *(participant_id, round.pk, Attempt.State.IN_PROGRESS),
+            ],
         )
-        .values_list("disqualified", "last_number", "in_progress_id", "in_progress_deadline")
-        .first()
+        disqualified, last_number, in_progress_id, deadline = cursor.fetchone()
+    return StartState(
+        bool(disqualified),
+        last_number or 0,
+        in_progress_id,
+        _db_datetime(deadline) if deadline is not None else None,
     )
-    if row is None:
-        return StartState(False, 0, None, None)
-    disqualified, last_number, in_progress_id, deadline = row
-    return StartState(bool(disqualified), last_number or 0, in_progress_id, deadline)
 
 
 def participant_attempts(*, participant: Participant, round: Round) -> QuerySet[Attempt]:
@@ -237,17 +264,28 @@ class QuestionView:
     answered: bool
     is_correct: bool | None
     explanation: str
+    # The options' ids, in the order of `options`: for the server only (quizzes/page.py),
+    # never printed.
+    choice_ids: tuple[int, ...] = ()
 
 
-def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[QuestionView]:
+def attempt_questions(
+    *, attempt: Attempt, reveal: bool = False, rows: Iterable[AttemptAnswer] | None = None
+) -> list[QuestionView]:
     """The questions of an attempt as its pages show them, options in the attempt's order.
-    Correct answers and explanations are filled in only with `reveal` (after the round)."""
-    rows = list(attempt.answers.order_by("position"))
+    Correct answers and explanations are filled in only with `reveal` (after the round).
+    `rows` (the attempt's answer rows, just created) spares reading them."""
+    if rows is None:
+        rows = attempt.answers.order_by("position")
+    rows = sorted(rows, key=lambda row: row.position)
     contents = question_contents(question_ids=[row.question_id for row in rows])
     views = []
     for row in rows:
         content = contents[row.question_id]
         selected = set(row.selected)
+        choice_ids = tuple(
+            choice_id for choice_id in row.choice_order if choice_id in content.choices
+        )
         views.append(
             QuestionView(
                 position=row.position,
@@ -262,15 +300,94 @@ def attempt_questions(*, attempt: Attempt, reveal: bool = False) -> list[Questio
                         selected=choice_id in selected,
                         correct=(choice_id in content.correct_ids) if reveal else None,
                     )
-                    for choice_id in row.choice_order
-                    if choice_id in content.choices
+                    for choice_id in choice_ids
                 ],
                 answered=bool(selected),
                 is_correct=row.is_correct if reveal else None,
                 explanation=content.explanation if reveal else "",
+                choice_ids=choice_ids,
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class AttemptPageState:
+    """What the quiz page of an attempt shows that changes while it runs, with what the page
+    checks before showing it (quizzes/page.py fills the rest from the cached page)."""
+
+    attempt_id: int
+    state: str
+    deadline: datetime
+    grace: timedelta
+    bind_to_session: bool
+    session_key: str
+    prediction: int | None
+    prediction_seq: int
+    answers: dict[int, tuple[list[int], int]]  # question id → (chosen option ids, seq)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state != Attempt.State.IN_PROGRESS
+
+
+def _db_datetime(value) -> datetime:
+    """A datetime from a raw query: aware already on PostgreSQL, text on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | None:
+    """The attempt of this account as its quiz page needs it on every request, in one query:
+    state, deadline, the contest's grace and session rule, the prediction, and each answer's
+    chosen options and sequence number. Written in SQL because it runs on every page view and
+    the ORM's four-table query costs more to compile and turn into objects than to run."""
+    attempt_table = Attempt._meta.db_table
+    answer_table = AttemptAnswer._meta.db_table
+    participant_table = Participant._meta.db_table
+    round_table = Round._meta.db_table
+    contest_table = Contest._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
+                   c.grace_seconds, c.bind_attempt_to_session,
+                   aa.question_id, aa.selected, aa.seq
+            FROM {attempt_table} a
+            JOIN {participant_table} p ON p.id = a.participant_id
+            JOIN {round_table} r ON r.id = a.round_id
+            JOIN {contest_table} c ON c.id = r.contest_id
+            LEFT JOIN {answer_table} aa ON aa.attempt_id = a.id
+            WHERE a.id = %s AND p.user_id = %s
+            """,
+            [attempt_id, user_id],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    state, deadline, prediction, prediction_seq, session_key, grace, bind = rows[0][:7]
+    answers = {}
+    for row in rows:
+        question_id, selected, seq = row[7:]
+        if question_id is not None:
+            answers[question_id] = (
+                json.loads(selected) if isinstance(selected, str) else selected or [],
+                seq,
+            )
+    return AttemptPageState(
+        attempt_id=attempt_id,
+        state=state,
+        deadline=_db_datetime(deadline),
+        grace=timedelta(seconds=grace),
+        bind_to_session=bool(bind),
+        session_key=session_key or "",
+        prediction=prediction,
+        prediction_seq=prediction_seq,
+        answers=answers,
+    )
 
 
 def attempt_of_user(*, attempt_id: int, user_id: int) -> Attempt | None:

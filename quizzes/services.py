@@ -27,6 +27,7 @@ from .selectors import (
     QuestionContent,
     attempt_save_context,
     attempt_save_contexts_forget,
+    attempt_save_facts,
     attempt_session_refused,
     choice_ids_from_tokens,
     participant_start_state,
@@ -62,6 +63,9 @@ class AttemptStart:
     attempt: Attempt
     resumed: bool
     shortened: bool  # less time than the contest's limit, because the round ends sooner
+    # The answer rows of a new attempt, as created (its page can be built without reading
+    # them back); empty for a resumed one.
+    answers: tuple[AttemptAnswer, ...] = ()
 
 
 def question_pool_draw(*, round: Round, count: int) -> list[int]:
@@ -159,7 +163,7 @@ def attempt_start(
                 session_key=session_key or "",
                 client_ip=client_ip,
             )
-            AttemptAnswer.objects.bulk_create(
+            answers = AttemptAnswer.objects.bulk_create(
                 AttemptAnswer(
                     attempt=attempt,
                     question_id=qid,
@@ -181,7 +185,10 @@ def attempt_start(
             ) from None
         return AttemptStart(attempt=winner, resumed=True, shortened=False)
     return AttemptStart(
-        attempt=attempt, resumed=False, shortened=deadline - now < contest.time_limit
+        attempt=attempt,
+        resumed=False,
+        shortened=deadline - now < contest.time_limit,
+        answers=tuple(answers),
     )
 
 
@@ -370,7 +377,10 @@ def attempt_answer_record(
     """The autosave endpoint's service: one answer (by the option tokens the page showed) or
     the prediction, for an attempt of this account. Reads only the cached attempt facts and
     makes one guarded write."""
-    context = attempt_save_context(attempt_id=attempt_id)
+    if question_id is None:
+        context, content = attempt_save_context(attempt_id=attempt_id), None
+    else:
+        context, content = attempt_save_facts(attempt_id=attempt_id, question_id=question_id)
     if context is None or context.user_id != user_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
     if context.bound_session_key and context.bound_session_key != (session_key or ""):
@@ -387,7 +397,6 @@ def attempt_answer_record(
             seq=seq,
             now=now,
         )
-    content = question_contents(question_ids=[question_id]).get(question_id)
     choice_ids = choice_ids_from_tokens(
         attempt_id=attempt_id, question_id=question_id, tokens=choice_tokens or [], content=content
     )

@@ -2,25 +2,32 @@
 Thin: parse the request, call one service or selector, render."""
 
 import json
+import time
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
 from core.ratelimit import client_ip, rate_limited
 from rounds.models import Round
 
+from .page import page_html, page_shell_build, page_shell_cached
 from .selectors import (
     answers_revealed,
     attempt_counted,
     attempt_of_user,
+    attempt_page_state,
     attempt_questions,
     choice_ids_from_tokens,
     participant_attempts,
@@ -34,8 +41,6 @@ from .services import (
     attempt_submit,
 )
 
-# Autosave stops this long before the deadline, so it cannot race the final submit.
-AUTOSAVE_STOP_SECONDS = 1
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
 
@@ -59,10 +64,7 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": str(message), "code": code}, status=status)
 
 
-@require_POST
-@login_required
-@rate_limited("attempt_start", as_json=False)
-def attempt_start_view(request, round_id: int):
+def _attempt_start(request, round_id: int):
     round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
     participant = _profile(request)
     if participant is None:
@@ -81,6 +83,14 @@ def attempt_start_view(request, round_id: int):
         )
     except AttemptError as error:
         return _refusal(request, error)
+    if started.answers:
+        # The new attempt's page, built now from the rows in hand: its first view reads no
+        # more than a reload does.
+        page_shell_build(
+            request=request,
+            attempt=started.attempt,
+            questions=attempt_questions(attempt=started.attempt, rows=started.answers),
+        )
     if started.resumed:
         messages.info(request, _("Bạn đang có một lượt thi chưa nộp; tiếp tục làm bài."))
     elif started.shortened:
@@ -92,6 +102,61 @@ def attempt_start_view(request, round_id: int):
             ),
         )
     return redirect("quizzes:attempt", attempt_id=started.attempt.pk)
+
+
+def _start_when_admitted(request, round_id: int, place: Place):
+    """Start now if this place is due and the process has room, else (again) the waiting
+    page, which keeps the place."""
+    if place_due(place):
+        with Admission(scope="attempt_start", concurrency=settings.START_CONCURRENCY) as admitted:
+            if admitted:
+                return _attempt_start(request, round_id)
+    now = time.time()
+    seconds = max(int(place.seconds_left(now) + 0.999), 1)
+    context = {
+        "language": get_language(),
+        "position": place.position(now, start_rate()),
+        "seconds": seconds,
+        # Soon after the slot, and at least every 10 s so the figures stay fresh.
+        "refresh_seconds": min(seconds, 10),
+        "retry_url": reverse("quizzes:start_wait", args=[round_id])
+        + "?"
+        + urlencode({"cho": place.token}),
+    }
+    response = render(request, "quizzes/waiting.html", context)
+    response["Retry-After"] = str(context["refresh_seconds"])
+    return response
+
+
+@require_POST
+@login_required
+@rate_limited("attempt_start", as_json=False)
+def attempt_start_view(request, round_id: int):
+    """ "Vào thi": served at once while the site keeps up; beyond that, a place in the queue
+    (core.admission) and the waiting page."""
+    place = place_take(queue=f"start:{round_id}", owner=str(request.user.pk), rate=start_rate())
+    return _start_when_admitted(request, round_id, place)
+
+
+@never_cache
+@login_required
+def attempt_start_wait(request, round_id: int):
+    """The waiting page's refresh (a GET, so that a meta refresh works without JavaScript):
+    starts the attempt when the place carried in `cho` is due. Starting is idempotent (the
+    attempt in progress is given back), and the place is signed for this account."""
+    place = place_read(
+        queue=f"start:{round_id}", owner=str(request.user.pk), token=request.GET.get("cho", "")
+    )
+    if place is None:
+        return _refusal(
+            request,
+            AttemptError(
+                "queue_place_invalid",
+                _("Lượt xếp hàng không hợp lệ hoặc đã hết hạn. Hãy bấm “Vào thi” lại."),
+                status=400,
+            ),
+        )
+    return _start_when_admitted(request, round_id, place)
 
 
 def _attempt_or_404(request, attempt_id: int):
@@ -106,39 +171,41 @@ def _attempt_or_404(request, attempt_id: int):
 @never_cache
 @login_required
 def attempt_page(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    try:
-        attempt_session_check(attempt=attempt, session_key=request.session.session_key)
-    except AttemptError as error:
-        return _refusal(request, error)
+    """The quiz page: the attempt's changing values in one query, the rest from the page
+    rendered once for the attempt (quizzes/page.py)."""
+    state = attempt_page_state(attempt_id=attempt_id, user_id=request.user.pk)
+    if state is None:
+        raise Http404(_("Không tìm thấy lượt thi của bạn."))
     now = timezone.now()
-    if not attempt.is_finished and now >= attempt.deadline + attempt.round.contest.grace:
-        attempt = attempt_finalize(attempt_id=attempt.pk, now=now)
-    if attempt.is_finished:
-        return redirect("quizzes:result", attempt_id=attempt.pk)
-    remaining_ms = max(int((attempt.deadline - now).total_seconds() * 1000), 0)
-    context = {
-        "attempt": attempt,
-        "contest": attempt.round.contest,
-        "questions": attempt_questions(attempt=attempt),
-        "remaining_ms": remaining_ms,
-        "quiz_config": {
-            "saveUrl": reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
-            "resultUrl": reverse("quizzes:result", kwargs={"attempt_id": attempt.pk}),
-            "remainingMs": remaining_ms,
-            "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,
-            "predictionSeq": attempt.prediction_seq,
-        },
-    }
-    return render(request, "quizzes/attempt.html", context)
+    session_key = request.session.session_key
+    settled = not state.bind_to_session or (
+        state.session_key and state.session_key == (session_key or "")
+    )
+    if state.is_finished:
+        return redirect("quizzes:result", attempt_id=attempt_id)
+    shell = page_shell_cached(attempt_id=attempt_id)
+    if not settled or now >= state.deadline + state.grace or shell is None:
+        # Rare: a session to bind or refuse, an attempt to finalise, or the page to render.
+        attempt = _attempt_or_404(request, attempt_id)
+        try:
+            attempt_session_check(attempt=attempt, session_key=session_key)
+        except AttemptError as error:
+            return _refusal(request, error)
+        if now >= attempt.deadline + attempt.round.contest.grace:
+            attempt_finalize(attempt_id=attempt.pk, now=now)
+            return redirect("quizzes:result", attempt_id=attempt.pk)
+        if shell is None:
+            shell = page_shell_build(request=request, attempt=attempt)
+    return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
 
 
-@never_cache
 @require_POST
 @rate_limited("answer_save", as_json=True)
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
-    {"prediction": n, "seq": n}."""
+    {"prediction": n, "seq": n}. No never_cache: a POST's answer is never stored by a cache
+    without explicit freshness information (RFC 9110 §9.3.3), and the headers cost CPU on the most
+    frequent request of the site."""
     if not request.user.is_authenticated:
         return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
     try:

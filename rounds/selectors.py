@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +46,23 @@ def duration_label(*, seconds: float) -> str:
     ]
     shown = [template % {"n": value} for value, template in parts if value][:2]
     return " ".join(shown) or ngettext("%(n)d giây", "%(n)d giây", 0) % {"n": 0}
+
+
+def duration_precise_label(*, milliseconds: int | None) -> str:
+    """A time taken to the millisecond, as a tie-break needs it: '3 phút 20,125 giây',
+    '1 giờ 2 phút 5,000 giây' (a comma before the decimals, as Vietnamese writes them)."""
+    if milliseconds is None:
+        return "—"
+    hours, rest = divmod(max(int(milliseconds), 0), 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds = f"{rest // 1000},{rest % 1000:03d}"
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours})
+    if hours or minutes:
+        parts.append(ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes})
+    parts.append(_("%(seconds)s giây") % {"seconds": seconds})
+    return " ".join(parts)
 
 
 def round_timing_label(*, round: Round, now: datetime | None = None) -> str:
@@ -136,7 +154,31 @@ def contest_round_states(*, contest: Contest, now: datetime) -> list[dict]:
     ]
 
 
-def contests_active() -> QuerySet[Contest]:
-    """The published contests, the current one first, then the newest (the report pages'
-    choice of contest). Drafts are left out."""
-    return Contest.objects.filter(is_active=True).order_by("-is_current", "-created_at", "-pk")
+def contests_for_reports(*, organiser: bool) -> QuerySet[Contest]:
+    """The contests a report page offers to choose from, newest first: every contest for
+    organisers (last year's, to compare), the active ones for units and the public."""
+    contests = Contest.objects.all() if organiser else Contest.objects.filter(is_active=True)
+    return contests.order_by("-created_at", "-pk")
+
+
+# Read at every login; an organiser's change to the rounds reaches logins within this delay.
+SESSIONS_UNTIL_CACHE_TIMEOUT = 300
+
+
+def contest_sessions_until(*, now: datetime | None = None) -> datetime | None:
+    """When the last round of the active contests ends, if still ahead: a participant who
+    signs in during a contest stays signed in until then (rounds.sessions), so nobody has to
+    log in again at a round's 00h opening. Cached briefly: one query per five minutes."""
+    now = now or timezone.now()
+    key = "contest-sessions-until:v1"
+    until = cache.get(key)
+    if until is None:
+        last = (
+            Round.objects.filter(contest__is_active=True, is_practice=False)
+            .order_by("-ends_at")
+            .values_list("ends_at", flat=True)
+            .first()
+        )
+        until = last or datetime.min.replace(tzinfo=UTC)
+        cache.set(key, until, SESSIONS_UNTIL_CACHE_TIMEOUT)
+    return until if until > now else None

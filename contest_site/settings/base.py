@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "contest_site.request_logging.RequestIdMiddleware",
+    # The autosave (LEAN_PATHS) takes the shorter LEAN_MIDDLEWARE stack (core.lean).
+    "core.lean.LeanPathsMiddleware",
     # Compresses HTML and JSON (first, so that it runs last on the response); Django's
     # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
     "django.middleware.gzip.GZipMiddleware",
@@ -77,6 +79,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# What a JSON endpoint needs of the stack above, in the same order; tests/core/test_lean.py
+# checks that the autosave's URL matches LEAN_PATHS.
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+LEAN_PATHS = [r"/bai-thi/\d+/luu/\Z"]
 
 # The load-test harness (bench/) only: an empty reference view at /bench/empty/ and a count of
 # SQL statements per response (contest_site/bench.py). Never on in production.
@@ -118,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "core.a11y.accessibility",
             ],
         },
     },
@@ -165,7 +178,8 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # A remembered login lasts until the contest's last round ends (rounds.sessions).
+    SESSION_ENGINE = "rounds.sessions"
 else:
     # A file cache, not an in-process one: the web server must read what the Celery worker
     # stores (the provisional boards, the time of the last sweep).
@@ -176,7 +190,7 @@ else:
             "TIMEOUT": 3600,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "rounds.sessions_db"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
@@ -291,6 +305,12 @@ RATE_LIMITS = {
     "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
     "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
 }
+# The 00h rush (core.admission): "Vào thi" beyond what the site can serve gets a place in a
+# queue and a waiting page that refreshes itself. START_QUEUE_RATE: starts a second the whole
+# deployment serves (bench/ measures it: docs/operations.md); START_CONCURRENCY: starts one
+# web process runs at once (the others wait their turn on the waiting page).
+START_QUEUE_RATE = float(os.environ.get("START_QUEUE_RATE") or 80)
+START_CONCURRENCY = int(os.environ.get("START_CONCURRENCY") or 2)
 # The privacy notice participants consent to at sign-up; a new text gets a new version.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2024-08-29")
 ACCOUNT_SIGNUP_FORM_CLASS = "participants.forms.SignupProfileForm"
@@ -312,7 +332,9 @@ SMS_SENDER = os.environ.get("SMS_SENDER", "participants.sms.ConsoleSmsSender")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (English), then Vietnamese for what Django's and allauth's own
+# catalogues lack (the admin's newer strings, allauth's models): no English in the admin.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "contest_site" / "locale_vi"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

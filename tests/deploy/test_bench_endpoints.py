@@ -26,3 +26,11 @@ def test_the_query_count_header_counts_the_statements_of_a_request():
     # BEGIN and COMMIT are the driver's, not statements: counted in neither header.
     assert response["X-Bench-Queries"] == "2"
     assert response["X-Bench-Transaction"] == "0"
+
+
+def test_the_response_names_the_worker_that_served_it():
+    import os
+
+    response = QueryCountMiddleware(lambda request: HttpResponse("ok"))(RequestFactory().get("/"))
+
+    assert response["X-Bench-Worker"] == str(os.getpid())

@@ -267,6 +267,7 @@ READ_PATTERNS = [
     r'\benv_(?:bool|list|int|str)\(\s*"([A-Z][A-Z0-9_]*)"',
     r'\b_required\(\s*"([A-Z][A-Z0-9_]*)"',
     r'\b_int\(\s*"([A-Z][A-Z0-9_]*)"',
+    r'\b_bool\(\s*"([A-Z][A-Z0-9_]*)"',
 ]
 # Set by the image or the runtime, not by the operator.
 NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "HOSTNAME", "PYTEST_XDIST_WORKER"}

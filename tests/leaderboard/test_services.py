@@ -15,6 +15,7 @@ from leaderboard.participation import collective_ranking, participation_overall,
 from leaderboard.statistics import _roll_up, participation_refresh
 from operations.pipeline import round_rank
 from operations.tasks import participation_refresh_task
+from participants.models import Participant
 from quizzes.models import Attempt
 from rounds.models import Contest, Disqualification, Round
 from rounds.services import RoundStateError
@@ -520,3 +521,27 @@ def test_people_without_a_unit_count_in_totals_but_not_in_the_units_rate(tree_co
     assert (overall.stat.participants, overall.stat.attempts) == (5, 6)  # the citizen too
     assert (overall.stat.participants_total, overall.stat.attempts_total) == (4, 5)
     assert overall.stat.rate_percent == 8.0  # 4 of the units' 50 people, as the root says
+
+
+def test_a_finished_round_counts_everyone_registered_by_its_end_and_everyone_who_took_part(db):
+    """The per-round "Đã đăng ký" is never below "Đã dự thi": people registered after the
+    round ended count only if they took part in it (accounts imported or seeded later)."""
+    now = timezone.now()
+    contest = ContestFactory()
+    ended = RoundFactory(
+        contest=contest,
+        number=1,
+        starts_at=now - dt.timedelta(days=10),
+        ends_at=now - dt.timedelta(days=7),
+    )
+    unit = UnitFactory(code="don-vi-dem", headcount=10)
+    took_part = ParticipantFactory.create_batch(3, unit=unit)  # created now, after the end
+    ParticipantFactory.create_batch(2, unit=unit)  # created now, never took part
+    early = ParticipantFactory(unit=unit)
+    Participant.objects.filter(pk=early.pk).update(created_at=now - dt.timedelta(days=8))
+    for person in took_part:
+        finished_attempt(participant=person, round=ended)
+    participation_refresh(contest_id=contest.pk)
+    round_stat = stat(contest, unit, ended)
+    assert (round_stat.registered_total, round_stat.participants_total) == (4, 3)
+    assert stat(contest, unit).registered_total == 6

@@ -210,7 +210,7 @@ def test_ranking_export_has_every_tie_break_value(organiser_client, world):
         5,
         11,
         1,
-        "200.000",
+        200.0,
     )
     assert rows[2][0] == 2
     assert AuditLogEntry.objects.filter(action="export_round_ranking").count() == 1
@@ -363,9 +363,12 @@ def test_organiser_can_queue_a_refresh_representative_cannot(
     assert client.post(url).status_code == 403
     assert not ParticipationStat.objects.exists()
     client.force_login(organiser)
-    response = client.post(url)
+    response = client.post(url + "&dot=1")
     assert response.status_code == 302
+    assert response["Location"].endswith("?cuoc_thi=cuoc-thi&dot=1")
     assert ParticipationStat.objects.filter(contest=world["contest"]).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã gửi yêu cầu tổng hợp lại số liệu lúc" in page
 
 
 def test_public_board_reads_stored_figures_in_few_queries(
@@ -491,3 +494,101 @@ def test_unpublished_results_disappear_again(client, ranked_round):
     page = client.get(reverse("leaderboard:round_results", args=[ranked_round.pk]))
     assert page.status_code == 404
     assert "Lê Thị Hoa" not in page.content.decode()
+
+
+def xlsx_cells(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows())
+
+
+def test_exports_open_in_excel_as_dates_and_numbers(organiser_client, world):
+    """Excel reads moments as local dates (Asia/Ho_Chi_Minh) and durations as seconds."""
+    round1 = world["round"]
+    attempt = world["attempts"]["alice"]
+    attempt.submitted_at = dt.datetime(2024, 10, 7, 2, 15, 30, tzinfo=dt.UTC)  # 09:15:30 local
+    attempt.duration_ms = 200_125
+    attempt.save()
+    RoundResult.objects.create(
+        round=round1,
+        participant=world["people"]["alice"],
+        attempt=attempt,
+        score=5,
+        duration_ms=attempt.duration_ms,
+        submitted_at=attempt.submitted_at,
+        rank=1,
+    )
+    response = organiser_client.get(reverse("leaderboard:ranking_export", args=[round1.pk, "xlsx"]))
+    row = xlsx_cells(response)[1]
+    duration, submitted = row[7], row[8]
+    assert duration.data_type == "n" and duration.value == 200.125
+    assert submitted.is_date and submitted.value == dt.datetime(2024, 10, 7, 9, 15, 30)
+    assert "DD/MM/YYYY" in submitted.number_format
+    disposition = response["Content-Disposition"]
+    assert "xep-hang-cuoc-thi-dot-1-20" in disposition
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    organiser_client.get(
+                        reverse("leaderboard:ranking_export", args=[round1.pk, "csv"])
+                    ).streaming_content
+                ).decode("utf-8-sig")
+            )
+        )
+    )
+    assert csv_rows[1][7:9] == ["200.125", "07/10/2024 09:15:30"]
+
+    people = xlsx_cells(
+        organiser_client.get(
+            reverse("leaderboard:unit_people_export", args=["so", "xlsx"]) + "?dot=1"
+        )
+    )
+    by_name = {row[1].value: row for row in people[1:]}
+    alice = by_name["Trần Thị Một A"]
+    assert alice[5].is_date  # registered
+    assert alice[6].value == 1 and alice[6].data_type == "n"
+    assert alice[8].is_date and alice[8].value == dt.datetime(2024, 10, 7, 9, 15, 30)
+
+
+def test_two_people_exports_never_share_a_file_name(organiser_client, world, time_machine):
+    url = reverse("leaderboard:unit_people_export", args=["so", "xlsx"])
+    time_machine.move_to(dt.datetime(2024, 10, 7, 2, 0, tzinfo=dt.UTC))
+    took_part = organiser_client.get(url + "?dot=1")["Content-Disposition"]
+    everyone = organiser_client.get(url + "?dot=1&tat_ca=1")["Content-Disposition"]
+    whole_contest = organiser_client.get(url)["Content-Disposition"]
+    time_machine.move_to(dt.datetime(2024, 10, 7, 2, 1, tzinfo=dt.UTC))
+    later = organiser_client.get(url + "?dot=1")["Content-Disposition"]
+    assert len({took_part, everyone, whole_contest, later}) == 4
+    assert 'filename="nguoi-du-thi-so-cuoc-thi-dot-1-20241007-090000.xlsx"' in took_part
+    assert "nguoi-dang-ky-so-cuoc-thi-dot-1-" in everyone
+
+
+def test_report_and_dashboard_have_a_contest_picker_with_last_years_contest(
+    organiser_client, world
+):
+    ContestFactory(slug="cuoc-thi-2023", name="Cuộc thi năm 2023", is_active=False)
+    for name in ("leaderboard:report", "leaderboard:dashboard"):
+        page = organiser_client.get(reverse(name) + "?cuoc_thi=cuoc-thi").content.decode()
+        assert '<select id="contest-picker" name="cuoc_thi">' in page
+        assert '<option value="cuoc-thi" selected>' in page
+        assert '<option value="cuoc-thi-2023">Cuộc thi năm 2023</option>' in page
+        picked = organiser_client.get(reverse(name) + "?cuoc_thi=cuoc-thi-2023")
+        assert picked.status_code == 200
+        assert '<option value="cuoc-thi-2023" selected>' in picked.content.decode()
+    # A unit sees the contests that run, not the organisers' archive.
+    representative = UserFactory()
+    UnitRepresentative.objects.create(user=representative, unit=world["units"]["p1"])
+    organiser_client.force_login(representative)
+    page = organiser_client.get(reverse("leaderboard:report")).content.decode()
+    assert "cuoc-thi-2023" not in page
+
+
+def test_a_unit_representatives_menu_links_to_their_report(client, world):
+    user = UserFactory()
+    client.force_login(user)
+    report_url = reverse("leaderboard:report")
+    assert f'href="{report_url}"' not in client.get("/").content.decode()
+    UnitRepresentative.objects.create(user=user, unit=world["units"]["p1"])
+    page = client.get("/").content.decode()
+    assert f'<a href="{report_url}">Báo cáo của đơn vị tôi</a>' in page

@@ -1,0 +1,34 @@
+"""core.csrf masks the CSRF secret as Django does: the middleware accepts its tokens."""
+
+from django.middleware import csrf
+from django.test import RequestFactory
+
+from core.csrf import csrf_token_masked
+
+SECRET = "benchcsrftoken0123456789abcdefgh"
+
+
+def _request():
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = SECRET
+    return request
+
+
+def test_the_token_unmasks_to_the_secret_and_changes_every_time():
+    request = _request()
+    tokens = {csrf_token_masked(request) for _ in range(50)}
+
+    assert len(tokens) == 50
+    for token in tokens:
+        assert len(token) == csrf.CSRF_TOKEN_LENGTH
+        assert set(token) <= set(csrf.CSRF_ALLOWED_CHARS)
+        assert csrf._unmask_cipher_token(token) == SECRET
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_without_a_cookie_django_makes_one():
+    request = RequestFactory().get("/")
+
+    token = csrf_token_masked(request)
+
+    assert csrf._unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
