@@ -20,10 +20,12 @@ def contest_current(*, contests: QuerySet[Contest] | None = None) -> Contest | N
     )
 
 
-def contest_chosen(*, slug: str = "") -> Contest | None:
-    """The published contest a page asks for (?cuoc_thi=<slug>), else the current one."""
+def contest_chosen(*, slug: str = "", drafts: bool = False) -> Contest | None:
+    """The published contest a page asks for (?cuoc_thi=<slug>; a draft too with `drafts`,
+    for organisers), else the current one."""
     if slug:
-        return Contest.objects.filter(slug=slug, is_active=True).first()
+        contests = Contest.objects.all() if drafts else Contest.objects.filter(is_active=True)
+        return contests.filter(slug=slug).first()
     return contest_current()
 
 

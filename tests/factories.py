@@ -51,7 +51,9 @@ class ContestFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"cuoc-thi-{n}")
     questions_per_attempt = 5
     is_active = True  # published; the first contest of a test is the current one
-    is_current = factory.LazyFunction(lambda: not Contest.objects.filter(is_current=True).exists())
+    is_current = factory.LazyAttribute(
+        lambda o: o.is_active and not Contest.objects.filter(is_current=True).exists()
+    )
 
     @factory.post_generation
     def banks(self, create, extracted, **kwargs):
