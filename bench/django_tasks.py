@@ -36,7 +36,15 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from participants.models import Participant, Unit, User  # noqa: E402
-from quizzes.models import Attempt, AttemptAnswer, Choice, Question, Topic  # noqa: E402
+from quizzes.models import (  # noqa: E402
+    Attempt,
+    AttemptAnswer,
+    Choice,
+    Question,
+    QuestionBank,
+    Topic,
+    question_bank_default_id,
+)
 from quizzes.selectors import choice_token  # noqa: E402
 from quizzes.services import attempts_finalize_overdue  # noqa: E402
 from rounds.models import Contest, Round  # noqa: E402
@@ -118,6 +126,7 @@ def seed(args) -> None:
             slug="thu-tai",
             organiser_name="Ban Tổ chức",
             is_active=True,
+            is_current=True,
             questions_per_attempt=args.questions_per_attempt,
             time_limit_seconds=3 * 3600,
             attempts_per_round=100,
@@ -168,6 +177,8 @@ def seed(args) -> None:
             for question in questions
             for index, letter in enumerate("ABCD")
         )
+        # The questions went to the default bank; the contest's rounds draw from it.
+        QuestionBank.objects.get(pk=question_bank_default_id()).contests.add(contest)
         participants = _users_create(
             count=args.participants, phone_prefix="+8490", password_hash=password_hash
         )

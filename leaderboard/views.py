@@ -28,6 +28,7 @@ from .access import (
     organiser_required,
     report_forbidden,
     report_unit_ids,
+    user_is_organiser,
     user_sees_personal_data,
 )
 from .exports import (
@@ -58,7 +59,9 @@ BANNER_CACHE_SECONDS = 600
 def _scope(request) -> tuple[Contest, Round | None]:
     """The contest (?cuoc_thi=<slug>, else the current one) and round (?dot=<number>, else
     the whole contest) a page is about."""
-    contest = contest_chosen(slug=request.GET.get("cuoc_thi", ""))
+    contest = contest_chosen(
+        slug=request.GET.get("cuoc_thi", ""), drafts=user_is_organiser(user=request.user)
+    )
     if contest is None:
         raise Http404(_("Chưa có cuộc thi nào."))
     number = request.GET.get("dot", "")

@@ -4,10 +4,15 @@ results), Participant and Disqualification (a decision re-ranks rounds), Questio
 re-ranks rounds). The actions that run a flow across apps live here; they call one service
 each and queue re-rankings with operations.tasks.rounds_rerank_queue."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -33,6 +38,7 @@ from rounds.services import (
     rounds_published_ids,
 )
 
+from .forms import SeasonForm
 from .pipeline import (
     published_rounds_change_confirm,
     published_rounds_change_preview,
@@ -41,7 +47,15 @@ from .pipeline import (
     round_rank_by_organiser,
     round_unpublish_and_log,
 )
+from .preflight import preflight_failures, round_preflight
+from .season import season_set_up, season_windows_preview
+from .selectors import round_action_impact
 from .tasks import rounds_rerank_queue, sweep_queue_at
+
+
+def _next_monday():
+    today = timezone.localdate()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 @admin.register(Round)
@@ -51,8 +65,13 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     inlines = [*rounds_admin.RoundAdmin.inlines, DrawRuleInline]
     list_display = [*rounds_admin.RoundAdmin.list_display, "results_count", "ties_to_decide"]
-    readonly_fields = [*rounds_admin.RoundAdmin.readonly_fields, "pool_revealed", "question_tools"]
-    fields = [*rounds_admin.RoundAdmin.fields, "pool_revealed", "question_tools"]
+    readonly_fields = [
+        *rounds_admin.RoundAdmin.readonly_fields,
+        "pool_revealed",
+        "question_tools",
+        "preflight_link",
+    ]
+    fields = [*rounds_admin.RoundAdmin.fields, "pool_revealed", "question_tools", "preflight_link"]
     actions = [
         "preview_draw",
         "show_question_stats",
@@ -65,8 +84,139 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         "download_prize_certificates",
     ]
 
+    def get_urls(self):
+        own = [
+            path(
+                "season/",
+                self.admin_site.admin_view(self.season_view),
+                name="rounds_round_season",
+            ),
+            path(
+                "<int:object_id>/preflight/",
+                self.admin_site.admin_view(self.preflight_view),
+                name="rounds_round_preflight",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description=_("Kiểm tra trước giờ mở đợt"))
+    def preflight_link(self, round: Round) -> str:
+        if round.pk is None:
+            return "—"
+        failing = preflight_failures(checks=round_preflight(round=round))
+        return format_html(
+            '<a href="{}" id="preflight-link">{}</a> {}',
+            reverse("admin:rounds_round_preflight", args=[round.pk]),
+            _("Kiểm tra trước giờ mở đợt"),
+            ngettext("(%(n)d mục chưa đạt)", "(%(n)d mục chưa đạt)", len(failing))
+            % {"n": len(failing)}
+            if failing
+            else _("(đã đạt)"),
+        )
+
+    def preflight_view(self, request, object_id):
+        round = get_object_or_404(Round.objects.select_related("contest"), pk=object_id)
+        if not self.has_view_permission(request, round):
+            raise PermissionDenied
+        checks = round_preflight(round=round)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Kiểm tra trước giờ mở đợt — %(round)s") % {"round": round},
+            "round": round,
+            "checks": checks,
+            "failing": preflight_failures(checks=checks),
+        }
+        return TemplateResponse(request, "admin/operations/preflight.html", context)
+
+    def season_view(self, request):
+        """The season set-up: preview the windows, then create the rounds in one step."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SeasonForm(request.POST or None, initial={"first_day": _next_monday()})
+        windows = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "create" in request.POST:
+                try:
+                    season = season_set_up(
+                        contest=data["contest"],
+                        new_name=data.get("new_name", ""),
+                        new_slug=data.get("new_slug", ""),
+                        copy_from_contest=data["copy_from_contest"],
+                        copy_from_round=data["copy_from_round"],
+                        first_day=data["first_day"],
+                        count=data["count"],
+                        days_open=data["days_open"],
+                        every_days=data["every_days"],
+                        bank_ids=[bank.pk for bank in data["banks"]],
+                        actor=request.user,
+                    )
+                except RoundStateError as error:
+                    form.add_error(None, str(error))
+                else:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Đã tạo %(n)d đợt thi cho “%(contest)s”.",
+                            "Đã tạo %(n)d đợt thi cho “%(contest)s”.",
+                            len(season.rounds),
+                        )
+                        % {"n": len(season.rounds), "contest": season.contest.name},
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:rounds_round_changelist")
+                    return redirect(f"{url}?contest__id__exact={season.contest.pk}")
+            windows = season_windows_preview(
+                contest=data["contest"],
+                first_day=data["first_day"],
+                count=data["count"],
+                days_open=data["days_open"],
+                every_days=data["every_days"],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tạo các đợt thi của mùa thi"),
+            "form": form,
+            "windows": windows,
+        }
+        return TemplateResponse(request, "admin/operations/season.html", context)
+
+    def _confirmation(self, request, queryset, *, action: str, title: str, button: str):
+        """The page that says what the action will do, round by round and to how many
+        people, before it runs; None once the organiser confirmed."""
+        if request.POST.get("confirm") == "yes":
+            return None
+        rounds = queryset.select_related("contest").order_by("contest_id", "number")
+        return TemplateResponse(
+            request,
+            "admin/operations/round_action_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "button": button,
+                "action": action,
+                "rounds": [
+                    {"round": round, "impact": round_action_impact(round=round, action=action)}
+                    for round in rounds
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
     def close_now(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="close_now",
+            title=_("Đóng đợt thi ngay"),
+            button=_("Đóng đợt thi ngay"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 closed = round_close_now(round_id=round.pk, actor=request.user)
@@ -84,6 +234,15 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Xếp hạng lại"), permissions=["change"])
     def recompute_ranking(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="recompute_ranking",
+            title=_("Xếp hạng lại"),
+            button=_("Xếp hạng lại"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
@@ -134,6 +293,20 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
     def publish_results(self, request, queryset, share_open_ties_reason: str = ""):
+        # Publishing open ties as shared prizes has its own page, with the reason, instead.
+        page = (
+            None
+            if share_open_ties_reason
+            else self._confirmation(
+                request,
+                queryset,
+                action="publish_results",
+                title=_("Công bố kết quả"),
+                button=_("Công bố kết quả"),
+            )
+        )
+        if page is not None:
+            return page
         for round in queryset:
             try:
                 announcement = round_publish_and_announce(
@@ -184,6 +357,15 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
     def unpublish_results(self, request, queryset):
+        page = self._confirmation(
+            request,
+            queryset,
+            action="unpublish_results",
+            title=_("Hủy công bố kết quả"),
+            button=_("Hủy công bố kết quả"),
+        )
+        if page is not None:
+            return page
         for round in queryset:
             round_unpublish_and_log(round_id=round.pk, actor=request.user)
         self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))

@@ -49,7 +49,7 @@ def health_report(*, now: datetime | None = None) -> dict:
     contest_report = None
     if checks["database"]["ok"]:
         try:
-            contest = contest_current(now=now)
+            contest = contest_current()
             if contest is not None:
                 contest_report = {
                     "slug": contest.slug,

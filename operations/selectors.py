@@ -6,10 +6,14 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from leaderboard.models import Award, RoundResult
 from leaderboard.participation import ParticipationRow, participation_overall, participation_rows
 from leaderboard.results import counted_attempts_stored, participant_recognition
 from participants.models import Participant
+from quizzes.models import FINISHED_STATES, Attempt
 from quizzes.selectors import contest_finished_attempts, participant_history
 from rounds.models import Contest, Round
 from rounds.selectors import contest_current, contest_rounds, round_timing_label
@@ -58,7 +62,6 @@ def contest_home(*, now: datetime) -> Contest | None:
         state__in=[Round.State.SCHEDULED, Round.State.OPEN],
     ).order_by("number")
     return contest_current(
-        now=now,
         contests=Contest.objects.annotate(practice_round_id=Subquery(practice.values("pk")[:1])),
     )
 
@@ -80,6 +83,97 @@ def participant_history_page(*, participant: Participant) -> list[dict]:
             group["counted"] = next((a for a in group["attempts"] if a.pk == attempt_id), None)
         group["recognition"] = recognition.get(round.pk)
     return groups
+
+
+# --- what a round action will do, for its confirmation page ----------------------------------
+
+ROUND_ACTIONS = ("close_now", "recompute_ranking", "publish_results", "unpublish_results")
+
+
+def round_action_impact(*, round: Round, action: str, now: datetime | None = None) -> list[str]:
+    """What the action will do to this round, in the organiser's words, with how many people
+    it touches; the first line says it will be refused when the round's state does not allow
+    it."""
+    now = now or timezone.now()
+    attempts = Attempt.objects.filter(round=round)
+    in_progress = attempts.filter(state=Attempt.State.IN_PROGRESS).count()
+    finished = attempts.filter(state__in=FINISHED_STATES)
+    people = finished.values("participant_id").distinct().count()
+    results = RoundResult.objects.filter(round=round).count()
+    awards = Award.objects.filter(round=round)
+    ties = awards.filter(needs_decision=True).count()
+    if action == "close_now":
+        if not round.is_open_at(now):
+            return [_("Đợt thi không đang diễn ra: sẽ không có gì thay đổi.")]
+        return [
+            _("Đợt thi kết thúc ngay bây giờ thay vì %(ends)s.")
+            % {"ends": timezone.localtime(round.ends_at).strftime("%d/%m/%Y %H:%M")},
+            ngettext(
+                "%(n)d người đang làm bài: bài được nộp tự động với các câu đã lưu.",
+                "%(n)d người đang làm bài: bài được nộp tự động với các câu đã lưu.",
+                in_progress,
+            )
+            % {"n": in_progress},
+            ngettext(
+                "%(n)d người đã nộp bài sẽ được xếp hạng sau thời gian gia hạn.",
+                "%(n)d người đã nộp bài sẽ được xếp hạng sau thời gian gia hạn.",
+                people,
+            )
+            % {"n": people},
+            _("Không ai vào thi được nữa trong đợt này."),
+        ]
+    if action == "recompute_ranking":
+        return [
+            ngettext(
+                "Bảng xếp hạng của %(n)d người được tính lại từ bài thi đã lưu.",
+                "Bảng xếp hạng của %(n)d người được tính lại từ bài thi đã lưu.",
+                people,
+            )
+            % {"n": people},
+            ngettext(
+                "%(n)d giải hiện có có thể đổi người nhận.",
+                "%(n)d giải hiện có có thể đổi người nhận.",
+                awards.count(),
+            )
+            % {"n": awards.count()},
+        ] + (
+            [_("Kết quả đang công khai sẽ được cập nhật ngay.")]
+            if round.state == "published"
+            else []
+        )
+    if action == "publish_results":
+        lines = [
+            ngettext(
+                "Kết quả của %(n)d người và %(awards)d giải được công khai trên trang kết quả.",
+                "Kết quả của %(n)d người và %(awards)d giải được công khai trên trang kết quả.",
+                results,
+            )
+            % {"n": results, "awards": awards.count()},
+            _("Người đạt giải và người tham gia tải được giấy chứng nhận."),
+            _("Một bản nháp thông báo kết quả được tạo để Ban Tổ chức sửa và đăng."),
+        ]
+        if ties:
+            lines.append(
+                ngettext(
+                    "Còn %(n)d người đồng hạng ở suất giải cuối chờ Ban Tổ chức quyết định.",
+                    "Còn %(n)d người đồng hạng ở suất giải cuối chờ Ban Tổ chức quyết định.",
+                    ties,
+                )
+                % {"n": ties}
+            )
+        return lines
+    if action == "unpublish_results":
+        return [
+            ngettext(
+                "Kết quả của %(n)d người và %(awards)d giải bị gỡ khỏi trang công khai.",
+                "Kết quả của %(n)d người và %(awards)d giải bị gỡ khỏi trang công khai.",
+                results,
+            )
+            % {"n": results, "awards": awards.count()},
+            _("Giấy chứng nhận của đợt không tải và không xác minh được cho đến khi công bố lại."),
+            _("Sau khi hủy công bố, có thể sửa thời gian, cơ cấu giải và quy tắc rút câu hỏi."),
+        ]
+    raise ValueError(action)
 
 
 @dataclass(frozen=True)
@@ -106,7 +200,7 @@ def admin_dashboard(*, now: datetime | None = None) -> AdminDashboard | None:
     """The current contest (the one the home page shows) for the admin index; None when
     there is none. Reads the stored participation figures only (five queries)."""
     now = now or timezone.now()
-    contest = contest_current(now=now)
+    contest = contest_current()
     if contest is None:
         return None
     rounds = [

@@ -21,6 +21,7 @@ from rounds.selectors import round_grace_ends_next
 from rounds.services import RoundStateError
 
 from .pipeline import round_rank, rounds_sweep
+from .preflight import preflight_alerts_send
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +77,9 @@ def participation_refresh_task(contest_id: int | None = None) -> int:
     if contest_id is None:
         return participation_refresh_all()
     return participation_refresh(contest_id=contest_id)
+
+
+@shared_task(name="operations.preflight_alerts", ignore_result=True)
+def preflight_alerts_task() -> int:
+    """Alert the organisers about rounds opening within a day with a failing pre-flight check."""
+    return len(preflight_alerts_send())

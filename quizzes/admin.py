@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,20 +26,38 @@ from .bank import (
     import_bank_check,
     import_preview_keep,
     import_preview_take,
+    question_bank_for_import,
     question_file_read,
     question_import,
     question_rows_import,
 )
 from .bank_changes import (
+    BankError,
     RescoreResult,
+    live_rounds_confirm,
     question_delete,
     question_edit_record,
     question_rescore,
-    questions_deactivate,
+    questions_active_set,
 )
 from .bank_export import question_export
-from .bank_selectors import question_correct_ids, question_is_used, question_rescore_preview
-from .models import Attempt, AttemptAnswer, Choice, Question, Topic
+from .bank_selectors import (
+    question_correct_ids,
+    question_is_used,
+    question_rescore_preview,
+    rounds_live_drawing_from,
+    rounds_live_for_questions,
+)
+from .draw_rules import round_pool_problems
+from .models import (
+    Attempt,
+    AttemptAnswer,
+    Choice,
+    Question,
+    QuestionBank,
+    Topic,
+    question_bank_default_id,
+)
 from .questions import validate_choices
 from .selectors import question_contents
 from .services import attempts_session_unbind
@@ -48,6 +67,25 @@ class QuestionImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp câu hỏi (.xlsx hoặc .csv)"),
         help_text=_("Dùng tệp mẫu; tối đa 5 MB, 5.000 câu hỏi mỗi lần."),
+    )
+    bank = forms.ModelChoiceField(
+        label=_("Ngân hàng câu hỏi"),
+        queryset=QuestionBank.objects.order_by("name"),
+        required=False,
+        empty_label=_("— Ngân hàng câu hỏi chung —"),
+    )
+    new_bank_name = forms.CharField(
+        label=_("hoặc tạo ngân hàng mới, tên"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Ví dụ: “Ngân hàng câu hỏi năm 2027”. Ngân hàng mới chưa dùng cho cuộc thi nào."
+        ),
+    )
+    as_inactive = forms.BooleanField(
+        label=_("Nhập ở trạng thái ngừng sử dụng (chưa rút vào lượt thi nào)"),
+        required=False,
+        initial=True,
     )
     is_practice = forms.BooleanField(label=_("Nhập vào ngân hàng câu hỏi thi thử"), required=False)
 
@@ -61,11 +99,82 @@ class QuestionImportForm(forms.Form):
         return upload
 
 
+@admin.register(QuestionBank)
+class QuestionBankAdmin(admin.ModelAdmin):
+    """Banks and the contests that draw from them (a new contest names its banks here or in
+    the season set-up)."""
+
+    list_display = ["name", "question_count", "contest_names"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["contests"]
+    fields = ["name", "slug", "description", "contests"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_count=Count("questions", filter=Q(questions__is_active=True), distinct=True),
+                total_count=Count("questions", distinct=True),
+            )
+            .prefetch_related("contests")
+        )
+
+    @admin.display(description=_("Số câu (đang sử dụng / tổng)"))
+    def question_count(self, bank: QuestionBank) -> str:
+        return f"{bank.active_count} / {bank.total_count}"
+
+    @admin.display(description=_("Dùng cho cuộc thi"))
+    def contest_names(self, bank: QuestionBank) -> str:
+        return "; ".join(contest.name for contest in bank.contests.all()) or "—"
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# The fields that decide which rounds draw a question.
+POOL_FIELDS = ("bank", "is_active", "is_practice", "topic", "difficulty")
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """A question's form: a change that moves it in or out of a running round's pool (made
+    active or inactive, moved to another bank, topic or difficulty) needs the confirmation
+    naming the round (quizzes.bank_changes.live_rounds_confirm)."""
+
+    confirm_live_change = forms.BooleanField(
+        label=_("Tôi xác nhận thay đổi câu hỏi được rút của các đợt thi đang diễn ra"),
+        required=False,
+    )
+
+    class Meta:
+        model = Question
+        fields = [*POOL_FIELDS, "kind", "text", "explanation", "source_reference"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not set(POOL_FIELDS).intersection(self.changed_data) or self.errors:
+            return cleaned
+        live = {}
+        if self.instance.pk is not None and self.instance.is_active:
+            live |= {r.pk: r for r in rounds_live_for_questions(question_ids=[self.instance.pk])}
+        if cleaned.get("is_active") and cleaned.get("bank") is not None:
+            live |= {
+                r.pk: r
+                for r in rounds_live_drawing_from(
+                    bank_ids=[cleaned["bank"].pk], is_practice=bool(cleaned.get("is_practice"))
+                )
+            }
+        confirmed = list(live) if cleaned.get("confirm_live_change") else []
+        try:
+            live_rounds_confirm(rounds=list(live.values()), confirmed_round_ids=confirmed)
+        except BankError as error:
+            raise ValidationError(error.message) from error
+        return cleaned
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
@@ -104,14 +213,29 @@ class QuestionAdmin(admin.ModelAdmin):
     """The question bank's admin, registered by operations.admin (a re-score re-ranks rounds,
     which only the orchestration layer queues)."""
 
-    actions = ["export_selected", "deactivate_selected", "delete_unused_selected"]
-    list_display = ["short_text", "topic", "difficulty", "kind", "is_active", "is_practice"]
-    list_filter = ["topic", "difficulty", "kind", "is_active", "is_practice"]
+    actions = [
+        "export_selected",
+        "deactivate_selected",
+        "activate_selected",
+        "delete_unused_selected",
+    ]
+    list_display = [
+        "short_text",
+        "bank",
+        "topic",
+        "difficulty",
+        "kind",
+        "is_active",
+        "is_practice",
+    ]
+    list_filter = ["bank", "topic", "difficulty", "kind", "is_active", "is_practice"]
     search_fields = ["text", "source_reference"]
-    list_select_related = ["topic"]
+    list_select_related = ["topic", "bank"]
     list_per_page = 50
     inlines = [ChoiceInline]
+    form = QuestionAdminForm
     fields = [
+        "bank",
         "topic",
         "difficulty",
         "kind",
@@ -120,6 +244,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "source_reference",
         "is_active",
         "is_practice",
+        "confirm_live_change",
     ]
 
     @admin.display(description=_("Câu hỏi"), ordering="text")
@@ -179,6 +304,7 @@ class QuestionAdmin(admin.ModelAdmin):
         file_error="",
         row_errors=(),
         bank_check=None,
+        live_rounds=(),
     ):
         context = {
             **self.admin_site.each_context(request),
@@ -190,6 +316,7 @@ class QuestionAdmin(admin.ModelAdmin):
             "file_error": file_error,
             "row_errors": list(row_errors),
             "bank_check": bank_check,
+            "live_rounds": list(live_rounds),
         }
         return TemplateResponse(
             request, "admin/quizzes/question/import.html", context, status=status
@@ -221,13 +348,34 @@ class QuestionAdmin(admin.ModelAdmin):
             return self._import_page(
                 request, form=form, report=report, status=400, bank_check=checked
             )
-        token = import_preview_keep(
-            user_id=request.user.pk,
-            preview=ImportPreview(
-                name=upload.name, content=content, is_practice=form.cleaned_data["is_practice"]
-            ),
+        bank = form.cleaned_data["bank"]
+        preview = ImportPreview(
+            name=upload.name,
+            content=content,
+            is_practice=form.cleaned_data["is_practice"],
+            bank_id=bank.pk if bank else None,
+            new_bank_name=form.cleaned_data["new_bank_name"],
+            is_active=not form.cleaned_data["as_inactive"],
         )
-        return self._import_page(request, form=form, report=report, token=token, bank_check=checked)
+        token = import_preview_keep(user_id=request.user.pk, preview=preview)
+        return self._import_page(
+            request,
+            form=form,
+            report=report,
+            token=token,
+            bank_check=checked,
+            live_rounds=self._import_live_rounds(preview),
+        )
+
+    def _import_live_rounds(self, preview: ImportPreview) -> list:
+        """The running rounds an active import would change at once (none for a new bank or
+        an import as inactive)."""
+        if not preview.is_active or preview.new_bank_name.strip():
+            return []
+        return rounds_live_drawing_from(
+            bank_ids=[preview.bank_id or question_bank_default_id()],
+            is_practice=preview.is_practice,
+        )
 
     def import_confirm_view(self, request):
         if not self.has_add_permission(request):
@@ -240,11 +388,33 @@ class QuestionAdmin(admin.ModelAdmin):
                 request, gettext("Bản xem trước đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại.")
             )
             return redirect("admin:quizzes_question_import")
+        live = self._import_live_rounds(preview)
+        confirmed = {int(v) for v in request.POST.getlist("confirm_round") if v.isdigit()}
+        try:
+            live_rounds_confirm(rounds=live, confirmed_round_ids=confirmed)
+        except BankError as error:
+            messages.error(request, error.message)
+            token = import_preview_keep(user_id=request.user.pk, preview=preview)
+            report = question_rows_import(
+                rows=question_file_read(name=preview.name, content=preview.content), dry_run=True
+            )
+            return self._import_page(
+                request,
+                form=QuestionImportForm(),
+                report=report,
+                token=token,
+                live_rounds=live,
+                status=409,
+            )
         report = question_import(
             name=preview.name,
             content=preview.content,
             is_practice=preview.is_practice,
             actor=request.user,
+            bank=question_bank_for_import(
+                bank_id=preview.bank_id, new_bank_name=preview.new_bank_name
+            ),
+            is_active=preview.is_active,
         )
         if not report.ok:
             return self._import_page(request, form=QuestionImportForm(), report=report, status=409)
@@ -280,15 +450,79 @@ class QuestionAdmin(admin.ModelAdmin):
 
     # --- editing safety ---
 
+    def _pool_change(self, request, *, question_ids: list[int], is_active: bool, action: str):
+        """The confirmation page of (de)activating questions: how many, which running rounds
+        it changes at once (each confirmed by name), and which rules it leaves short. Applies
+        the change on "apply"; returns None once applied."""
+        if "apply" in request.POST:
+            confirmed = [int(v) for v in request.POST.getlist("confirm_round") if v.isdigit()]
+            try:
+                count = questions_active_set(
+                    question_ids=question_ids,
+                    is_active=is_active,
+                    actor=request.user,
+                    confirmed_round_ids=confirmed,
+                )
+            except BankError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    (
+                        gettext("Đã đưa %(n)d câu hỏi vào sử dụng.")
+                        if is_active
+                        else gettext("Đã ngừng sử dụng %(n)d câu hỏi.")
+                    )
+                    % {"n": count},
+                )
+                return None
+        changing = Question.objects.filter(pk__in=question_ids, is_active=not is_active)
+        changing_ids = list(changing.values_list("pk", flat=True))
+        live = rounds_live_for_questions(question_ids=changing_ids)
+        change = {"with_ids": changing_ids} if is_active else {"without_ids": changing_ids}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Đưa câu hỏi vào sử dụng")
+            if is_active
+            else gettext("Ngừng sử dụng câu hỏi"),
+            "is_active": is_active,
+            "count": len(changing_ids),
+            "unchanged": len(question_ids) - len(changing_ids),
+            "questions": changing.select_related("topic", "bank")[:50],
+            "live_rounds": [
+                {"round": round, "problems": round_pool_problems(round=round, **change)}
+                for round in live
+            ],
+            "question_ids": question_ids,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/quizzes/question/pool_change.html", context)
+
     @admin.action(
         description=_("Ngừng sử dụng các câu hỏi đã chọn (không rút vào lượt thi mới)"),
         permissions=["change"],
     )
     def deactivate_selected(self, request, queryset):
-        count = questions_deactivate(
-            question_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        return self._pool_change(
+            request,
+            question_ids=list(queryset.values_list("pk", flat=True)),
+            is_active=False,
+            action="deactivate_selected",
         )
-        messages.success(request, gettext("Đã ngừng sử dụng %(n)d câu hỏi.") % {"n": count})
+
+    @admin.action(
+        description=_("Đưa các câu hỏi đã chọn vào sử dụng (rút vào lượt thi mới)"),
+        permissions=["change"],
+    )
+    def activate_selected(self, request, queryset):
+        return self._pool_change(
+            request,
+            question_ids=list(queryset.values_list("pk", flat=True)),
+            is_active=True,
+            action="activate_selected",
+        )
 
     @admin.action(description=_("Xóa các câu hỏi đã chọn"), permissions=["delete"])
     def delete_unused_selected(self, request, queryset):
@@ -328,13 +562,10 @@ class QuestionAdmin(admin.ModelAdmin):
         question = get_object_or_404(Question, pk=object_id)
         if not self.has_change_permission(request, question):
             raise PermissionDenied
-        if request.method == "POST":
-            questions_deactivate(question_ids=[question.pk], actor=request.user)
-            messages.success(
-                request,
-                gettext("Đã ngừng sử dụng câu hỏi; câu hỏi không còn được rút vào lượt thi mới."),
-            )
-        return redirect("admin:quizzes_question_change", question.pk)
+        if request.method != "POST":
+            return redirect("admin:quizzes_question_change", question.pk)
+        page = self._pool_change(request, question_ids=[question.pk], is_active=False, action="")
+        return page or redirect("admin:quizzes_question_change", question.pk)
 
     def save_related(self, request, form, formsets, change):
         previous = question_correct_ids(question_id=form.instance.pk) if change else None

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -33,7 +34,7 @@ from core.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_ro
 from participants.models import User
 
 from .bank_selectors import bank_questions_for_check
-from .models import Choice, Difficulty, Question, Topic
+from .models import Choice, Difficulty, Question, QuestionBank, Topic, question_bank_default_id
 from .questions import (
     MAX_CHOICES,
     CheckedQuestion,
@@ -356,6 +357,23 @@ def question_rows_check(*, rows: Sequence[SheetRow]) -> ImportReport:
     return report
 
 
+def question_bank_for_import(*, bank_id: int | None, new_bank_name: str) -> QuestionBank:
+    """The bank an import goes to: the one chosen, or a new one by that name (the existing
+    bank of that name when there is one), else the default bank."""
+    name = " ".join(new_bank_name.split())
+    if name:
+        bank = QuestionBank.objects.filter(name__iexact=name).first()
+        if bank is not None:
+            return bank
+        base = slugify(name.replace("Đ", "D").replace("đ", "d"))[:70] or "ngan-hang"
+        slug, n = base, 1
+        while QuestionBank.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return QuestionBank.objects.create(name=name, slug=slug)
+    return QuestionBank.objects.get(pk=bank_id or question_bank_default_id())
+
+
 def question_rows_import(
     *,
     rows: Sequence[SheetRow],
@@ -363,15 +381,21 @@ def question_rows_import(
     is_practice: bool = False,
     actor: User | None = None,
     source_name: str = "",
+    bank: QuestionBank | None = None,
+    is_active: bool = True,
 ) -> ImportReport:
-    """Check all rows; when every row is right and this is not a dry run, create them all."""
+    """Check all rows; when every row is right and this is not a dry run, create them all in
+    `bank` (the default bank when none), active or not."""
     with transaction.atomic():
         advisory_lock_take(key=IMPORT_LOCK_ID)
         report = question_rows_check(rows=rows)
         if dry_run or not report.ok:
             return report
+        bank_id = bank.pk if bank is not None else question_bank_default_id()
         questions = Question.objects.bulk_create(
             Question(
+                bank_id=bank_id,
+                is_active=is_active,
                 topic_id=item.topic_id,
                 difficulty=item.difficulty,
                 kind=item.kind,
@@ -400,6 +424,8 @@ def question_rows_import(
             file=source_name,
             created=report.created,
             is_practice=is_practice,
+            bank_id=bank_id,
+            is_active=is_active,
         )
     return report
 
@@ -411,12 +437,20 @@ def question_import(
     dry_run: bool = False,
     is_practice: bool = False,
     actor: User | None = None,
+    bank: QuestionBank | None = None,
+    is_active: bool = True,
 ) -> ImportReport:
     """Read, check and (unless a dry run or any row is wrong) import a spreadsheet of questions.
     Raises ImportFileError for a file that cannot be read at all."""
     rows = question_file_read(name=name, content=content)
     return question_rows_import(
-        rows=rows, dry_run=dry_run, is_practice=is_practice, actor=actor, source_name=name
+        rows=rows,
+        dry_run=dry_run,
+        is_practice=is_practice,
+        actor=actor,
+        source_name=name,
+        bank=bank,
+        is_active=is_active,
     )
 
 
@@ -432,6 +466,9 @@ class ImportPreview:
     name: str
     content: bytes
     is_practice: bool
+    bank_id: int | None = None
+    new_bank_name: str = ""
+    is_active: bool = True
 
 
 def _import_preview_key(*, user_id: int, token: str) -> str:

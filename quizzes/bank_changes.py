@@ -2,7 +2,7 @@
 key, and re-score the finished attempts by a new key (returning the ranked rounds to rank
 again: operations queues that). Every change is logged."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,8 +22,8 @@ from core.audit import audit_log_record
 from participants.models import User
 from rounds.models import Round
 
-from .bank_selectors import answers_to_remark, question_correct_ids
-from .models import Attempt, AttemptAnswer, Question
+from .bank_selectors import answers_to_remark, question_correct_ids, rounds_live_for_questions
+from .models import Attempt, AttemptAnswer, Question, QuestionBank
 from .selectors import question_contents_forget
 
 
@@ -39,15 +39,67 @@ class BankError(Exception):
 # --- editing safety --------------------------------------------------------------------------
 
 
-def questions_deactivate(*, question_ids: Sequence[int], actor: User | None = None) -> int:
-    """Take questions out of future draws; attempts that drew them keep them."""
+def live_rounds_confirm(*, rounds: Sequence[Round], confirmed_round_ids: Collection[int]) -> None:
+    """Refuse a change to what running rounds draw unless the organiser confirmed each of
+    them by name."""
+    missing = [round for round in rounds if round.pk not in set(confirmed_round_ids)]
+    if missing:
+        raise BankError(
+            "live_round_unconfirmed",
+            _(
+                "Thay đổi này áp dụng ngay cho đợt thi đang diễn ra: %(rounds)s. Hãy xác nhận "
+                "từng đợt thi trước khi lưu."
+            )
+            % {"rounds": "; ".join(str(round) for round in missing)},
+        )
+
+
+def questions_active_set(
+    *,
+    question_ids: Sequence[int],
+    is_active: bool,
+    actor: User | None = None,
+    confirmed_round_ids: Collection[int] = (),
+) -> int:
+    """Put questions in (or take them out of) future draws; attempts that drew them keep them.
+    A running round's pool changes only with the organiser's confirmation naming the round
+    (live_rounds_confirm)."""
     question_ids = list(question_ids)
-    count = Question.objects.filter(id__in=question_ids, is_active=True).update(is_active=False)
+    with transaction.atomic():
+        changing = list(
+            Question.objects.select_for_update()
+            .filter(id__in=question_ids, is_active=not is_active)
+            .values_list("pk", flat=True)
+        )
+        live_rounds_confirm(
+            rounds=rounds_live_for_questions(question_ids=changing),
+            confirmed_round_ids=confirmed_round_ids,
+        )
+        count = Question.objects.filter(id__in=changing).update(is_active=is_active)
+        audit_log_record(
+            actor=actor,
+            action="questions_activate" if is_active else "questions_deactivate",
+            question_ids=changing,
+            count=count,
+            confirmed_round_ids=sorted(confirmed_round_ids),
+        )
     question_contents_forget(question_ids=question_ids)
-    audit_log_record(
-        actor=actor, action="questions_deactivate", question_ids=question_ids, count=count
-    )
     return count
+
+
+def questions_deactivate(
+    *,
+    question_ids: Sequence[int],
+    actor: User | None = None,
+    confirmed_round_ids: Collection[int] = (),
+) -> int:
+    """Take questions out of future draws (questions_active_set)."""
+    return questions_active_set(
+        question_ids=question_ids,
+        is_active=False,
+        actor=actor,
+        confirmed_round_ids=confirmed_round_ids,
+    )
 
 
 def question_delete(*, question: Question, actor: User | None = None) -> None:
@@ -149,3 +201,14 @@ def question_rescore(*, question_id: int, actor: User | None = None) -> RescoreR
     return RescoreResult(
         attempt_ids=attempt_ids, answers_changed=answers_changed, reranked_round_ids=round_ids
     )
+
+
+def contest_banks_add(*, contest_id: int, bank_ids: Iterable[int], actor: User | None) -> None:
+    """Let a contest's rounds draw from these banks too (logged)."""
+    bank_ids = sorted(set(bank_ids))
+    for bank in QuestionBank.objects.filter(pk__in=bank_ids):
+        bank.contests.add(contest_id)
+    if bank_ids:
+        audit_log_record(
+            actor=actor, action="contest_banks_add", contest_id=contest_id, bank_ids=bank_ids
+        )

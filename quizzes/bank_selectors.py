@@ -2,9 +2,12 @@
 a question was drawn, its key, the answers a new key would re-mark, and what a re-score would
 change."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rounds.models import Round
@@ -14,14 +17,21 @@ from .questions import CheckedQuestion
 
 
 def question_pool_counts(
-    *, is_practice: bool, excluded_ids: set[int] | frozenset[int] = frozenset()
+    *,
+    round: Round,
+    without_ids: Iterable[int] = (),
+    with_ids: Iterable[int] = (),
+    excluded_ids: Iterable[int] = (),
 ) -> dict[tuple[int, int], int]:
-    """Active questions of the official or the practice bank, by (topic id, difficulty),
+    """A round's pool (quizzes.selectors.round_pool_questions) by (topic id, difficulty); with
+    `without_ids`/`with_ids`, as it would be once those questions are deactivated/activated;
     leaving out `excluded_ids` (questions whose key an earlier round showed)."""
-    questions = Question.objects.filter(is_active=True, is_practice=is_practice)
-    if excluded_ids:
-        questions = questions.exclude(pk__in=excluded_ids)
-    rows = questions.order_by().values_list("topic_id", "difficulty").annotate(n=Count("id"))
+    pool = Question.objects.filter(
+        Q(is_active=True) | Q(pk__in=list(with_ids)),
+        is_practice=round.is_practice,
+        bank__contests=round.contest_id,
+    ).exclude(pk__in=[*without_ids, *excluded_ids])
+    rows = pool.order_by().values_list("topic_id", "difficulty").annotate(n=Count("id"))
     return {(topic_id, difficulty): n for topic_id, difficulty, n in rows}
 
 
@@ -94,3 +104,37 @@ def question_rescore_preview(*, question_id: int) -> RescorePreview:
         rounds=rounds,
         ranked_rounds=[r for r in rounds if r.state in (Round.State.RANKED, Round.State.PUBLISHED)],
     )
+
+
+def rounds_live_drawing_from(
+    *, bank_ids: Iterable[int], is_practice: bool | None = None, now: datetime | None = None
+) -> list[Round]:
+    """The rounds running now whose contest names one of these banks (of the official or the
+    practice pool, or both): changing those banks changes what their next attempt draws."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(
+        contest__question_banks__in=list(bank_ids),
+        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
+        starts_at__lte=now,
+        ends_at__gt=now,
+    )
+    if is_practice is not None:
+        rounds = rounds.filter(is_practice=is_practice)
+    return list(rounds.select_related("contest").distinct().order_by("ends_at", "pk"))
+
+
+def rounds_live_for_questions(
+    *, question_ids: Iterable[int], now: datetime | None = None
+) -> list[Round]:
+    """The running rounds that draw (or would draw, once active) any of these questions."""
+    pairs = set(
+        Question.objects.filter(pk__in=list(question_ids))
+        .order_by()
+        .values_list("bank_id", "is_practice")
+        .distinct()
+    )
+    found: dict[int, Round] = {}
+    for bank_id, is_practice in pairs:
+        for round in rounds_live_drawing_from(bank_ids=[bank_id], is_practice=is_practice, now=now):
+            found[round.pk] = round
+    return sorted(found.values(), key=lambda round: (round.ends_at, round.pk))

@@ -5,7 +5,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Choice, Difficulty, Question, Topic
+from rounds.demo import DEMO_SLUG, THANH_HOA_SLUG
+from rounds.models import Contest
+
+from .models import Choice, Difficulty, Question, QuestionBank, Topic, question_bank_default_id
 from .questions import normalize_question_text, validate_choices
 
 DEMO_QUESTIONS_FILE = Path(__file__).parent / "demo_data" / "questions.json"
@@ -17,8 +20,12 @@ DIFFICULTIES = {"easy": Difficulty.EASY, "medium": Difficulty.MEDIUM, "hard": Di
 
 @transaction.atomic
 def demo_questions_seed() -> int:
-    """Create the demo topics and questions that do not exist yet (matched by normalised text);
-    every fourth one belongs to the practice pool."""
+    """Create the demo topics and questions that do not exist yet (matched by normalised text)
+    in the default bank, which every demo contest draws from; every fourth one belongs to the
+    practice pool."""
+    QuestionBank.objects.get(pk=question_bank_default_id()).contests.add(
+        *Contest.objects.filter(slug__in=[THANH_HOA_SLUG, DEMO_SLUG])
+    )
     data = json.loads(DEMO_QUESTIONS_FILE.read_text(encoding="utf-8"))
     topics = {}
     for order, item in enumerate(data["topics"], start=1):

@@ -6,7 +6,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from rounds.models import Round
+from rounds.models import Contest, Round
 
 from .questions import EXPLANATION_MAX_LENGTH, QUESTION_TEXT_MAX_LENGTH
 
@@ -31,11 +31,54 @@ class Topic(models.Model):
         return self.name
 
 
+DEFAULT_BANK_SLUG = "ngan-hang-chung"
+
+
+class QuestionBank(models.Model):
+    """A set of questions (one year's, one topic's) that the rounds of the contests it names
+    draw from: preparing next year's bank never touches this year's draws."""
+
+    name = models.CharField(_("tên ngân hàng câu hỏi"), max_length=200, unique=True)
+    slug = models.SlugField(_("mã ngân hàng"), max_length=80, unique=True)
+    description = models.TextField(_("ghi chú"), blank=True)
+    contests = models.ManyToManyField(
+        Contest,
+        verbose_name=_("dùng cho cuộc thi"),
+        related_name="question_banks",
+        blank=True,
+        help_text=_("Các đợt thi của những cuộc thi này rút câu hỏi từ ngân hàng."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngân hàng câu hỏi")
+        verbose_name_plural = _("ngân hàng câu hỏi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def question_bank_default_id() -> int:
+    """The bank a question goes to when none is named (the one existing contests use)."""
+    bank, _created = QuestionBank.objects.get_or_create(
+        slug=DEFAULT_BANK_SLUG, defaults={"name": "Ngân hàng câu hỏi chung"}
+    )
+    return bank.pk
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Một đáp án đúng")
         MULTIPLE = "multiple", _("Nhiều đáp án đúng")
 
+    bank = models.ForeignKey(
+        QuestionBank,
+        verbose_name=_("ngân hàng câu hỏi"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+        default=question_bank_default_id,
+    )
     topic = models.ForeignKey(
         Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT, related_name="questions"
     )
@@ -120,12 +163,20 @@ class Choice(models.Model):
 
 
 class DrawRule(models.Model):
-    """How many questions of one topic and difficulty each attempt of a round draws."""
+    """How many questions of one topic (or of any topic) and one difficulty each attempt of a
+    round draws."""
 
     round = models.ForeignKey(
         Round, verbose_name=_("đợt thi"), on_delete=models.CASCADE, related_name="draw_rules"
     )
-    topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("chủ đề"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Để trống: câu hỏi của mọi chủ đề."),
+    )
     difficulty = models.PositiveSmallIntegerField(_("độ khó"), choices=Difficulty.choices)
     count = models.PositiveSmallIntegerField(_("số câu"))
 
@@ -137,11 +188,20 @@ class DrawRule(models.Model):
             models.UniqueConstraint(
                 fields=["round", "topic", "difficulty"], name="draw_rule_unique"
             ),
+            models.UniqueConstraint(
+                fields=["round", "difficulty"],
+                condition=Q(topic__isnull=True),
+                name="draw_rule_any_topic_unique",
+            ),
             models.CheckConstraint(condition=Q(count__gte=1), name="draw_rule_count_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.topic} · {self.get_difficulty_display()} × {self.count}"
+        return f"{self.topic_label} · {self.get_difficulty_display()} × {self.count}"
+
+    @property
+    def topic_label(self) -> str:
+        return self.topic.name if self.topic_id else str(_("Mọi chủ đề"))
 
 
 class Attempt(models.Model):

@@ -13,11 +13,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets import export_filename, workbook_response
+from rounds.forms import LIVE_CONFIRM_FIELD, live_round_confirm_message
 from rounds.models import Round
+from rounds.services import RoundStateError, round_edit_check, round_is_live
 
 from .bank import question_bank_check
 from .bank_export import question_stats_export
-from .draw_rules import draw_rules_current_validate, draw_rules_validate
+from .draw_rules import draw_rules_current_validate, draw_rules_problems
 from .models import DrawRule, Question
 from .question_stats import STATS_ORDERS, round_question_stats
 from .selectors import round_pool_reveal
@@ -25,13 +27,16 @@ from .services import AttemptError, question_pool_draw
 
 
 class DrawRuleFormSet(forms.BaseInlineFormSet):
+    """Rules the pool can satisfy; a published round's rules are locked, and a running
+    round's change needs the round form's confirmation that names it."""
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
         rules = [
             (
-                form.cleaned_data["topic"],
+                form.cleaned_data.get("topic"),
                 form.cleaned_data["difficulty"],
                 form.cleaned_data["count"],
             )
@@ -41,10 +46,17 @@ class DrawRuleFormSet(forms.BaseInlineFormSet):
         round = self.instance
         if getattr(round, "contest_id", None) is None:
             return  # the round form itself is invalid; its errors are shown
-        try:
-            draw_rules_validate(round=round, rules=rules)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
+        problems = []
+        if self.has_changed():
+            try:
+                round_edit_check(round=round, changed=(), prize_tiers_changed=True)
+            except RoundStateError as error:
+                problems.append(str(error))
+            if round_is_live(round=round) and not self.data.get(LIVE_CONFIRM_FIELD):
+                problems.append(live_round_confirm_message(round=round))
+        problems += draw_rules_problems(round=round, rules=rules)
+        if problems:
+            raise ValidationError(problems)
 
 
 class DrawRuleInline(admin.TabularInline):

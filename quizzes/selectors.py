@@ -461,6 +461,14 @@ def person_ranked_in(*, participant: Participant, is_staff: bool, round: Round) 
     )
 
 
+def round_pool_questions(*, round: Round) -> QuerySet[Question]:
+    """The questions a round may draw: active, of the official or practice pool as the round
+    is, in a bank its contest names (before leaving out revealed keys)."""
+    return Question.objects.filter(
+        is_active=True, is_practice=round.is_practice, bank__contests=round.contest_id
+    )
+
+
 def _rounds_revealing_before(*, round: Round) -> QuerySet[Round]:
     """The official rounds of the same contest that end no later than this one starts: their
     keys are shown (when the contest shows answers) before or while this round runs."""
@@ -492,42 +500,47 @@ def revealed_question_ids(*, round: Round) -> set[int]:
     return revealed
 
 
-def _round_pool_questions(*, round: Round) -> QuerySet[Question]:
-    questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+def round_drawable_questions(*, round: Round) -> QuerySet[Question]:
+    """The round's pool (round_pool_questions) without the questions whose key an earlier
+    round showed, unless the round allows them."""
+    questions = round_pool_questions(round=round)
     if round.allow_revealed_questions:
         return questions
     revealed = revealed_question_ids(round=round)
     return questions.exclude(pk__in=revealed) if revealed else questions
 
 
-def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int]]]:
-    """What an attempt of this round draws from: (how many, candidate question ids) per draw
-    rule (topic × difficulty × count), or (count, the whole active pool) without rules; never
-    a question whose key an earlier round showed, unless the round allows it. A few queries,
+def round_question_pool(*, round: Round, count: int) -> list[tuple[int, list[int], bool]]:
+    """What an attempt of this round draws from: (how many, candidate question ids, whether
+    the candidates overlap earlier rules') per draw rule, the rules of one topic first and
+    those "of any topic" after; or (count, the whole pool, False) without rules. Never a
+    question whose key an earlier round showed, unless the round allows it. A few queries,
     then cached briefly."""
-    key = f"round-pool:v2:{round.pk}:{count}"
+    key = f"round-pool:v3:{round.pk}:{count}"
     pool = cache.get(key)
     if pool is None:
-        questions = _round_pool_questions(round=round)
-        rules = list(
-            DrawRule.objects.filter(round=round)
-            .order_by("topic_id", "difficulty")
-            .values_list("topic_id", "difficulty", "count")
+        questions = round_drawable_questions(round=round)
+        rules = sorted(
+            DrawRule.objects.filter(round=round).values_list("topic_id", "difficulty", "count"),
+            key=lambda rule: (rule[0] is None, rule[0] or 0, rule[1]),
         )
         if rules:
-            by_rule: dict[tuple[int, int], list[int]] = {}
-            rows = questions.filter(topic_id__in={topic for topic, _, _ in rules}).values_list(
+            by_rule: dict[tuple[int | None, int], list[int]] = {}
+            rows = questions.filter(difficulty__in={level for _, level, _ in rules}).values_list(
                 "id", "topic_id", "difficulty"
             )
             for question_id, topic_id, difficulty in rows:
                 by_rule.setdefault((topic_id, difficulty), []).append(question_id)
-            pool = [(n, by_rule.get((topic, level), [])) for topic, level, n in rules]
+                by_rule.setdefault((None, difficulty), []).append(question_id)
+            pool = [
+                (n, by_rule.get((topic, level), []), topic is None) for topic, level, n in rules
+            ]
         else:
-            pool = [(count, list(questions.values_list("id", flat=True)))]
+            pool = [(count, list(questions.values_list("id", flat=True)), False)]
         cache.set(key, pool, POOL_CACHE_TIMEOUT)
         # The texts of the whole pool, in the cache at once (two queries) rather than bit by
         # bit by the first thousands of starts of the 00h rush.
-        question_contents(question_ids={qid for _, ids in pool for qid in ids})
+        question_contents(question_ids={qid for _, ids, _ in pool for qid in ids})
     return pool
 
 
@@ -540,12 +553,15 @@ class RoundPoolReveal:
 
 
 def round_pool_reveal(*, round: Round) -> RoundPoolReveal:
-    questions = Question.objects.filter(is_active=True, is_practice=round.is_practice)
+    questions = round_pool_questions(round=round)
     rules = list(DrawRule.objects.filter(round=round).values_list("topic_id", "difficulty"))
     if rules:
         matching = Q()
         for topic_id, difficulty in rules:
-            matching |= Q(topic_id=topic_id, difficulty=difficulty)
+            if topic_id is None:  # a rule of any topic
+                matching |= Q(difficulty=difficulty)
+            else:
+                matching |= Q(topic_id=topic_id, difficulty=difficulty)
         questions = questions.filter(matching)
     revealed = revealed_question_ids(round=round)
     count = questions.filter(pk__in=revealed).count() if revealed else 0

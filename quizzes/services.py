@@ -69,10 +69,13 @@ class AttemptStart:
 
 
 def question_pool_draw(*, round: Round, count: int) -> list[int]:
-    """Draw question ids at random by the round's draw rules (topic × difficulty × count);
-    without rules, `count` questions from the whole active pool."""
+    """Draw question ids at random by the round's draw rules (topic or any topic × difficulty
+    × count); without rules, `count` questions from the round's whole pool."""
     drawn: list[int] = []
-    for wanted, candidates in round_question_pool(round=round, count=count):
+    for wanted, candidates, overlaps in round_question_pool(round=round, count=count):
+        if overlaps and drawn:  # a rule "of any topic" skips what the topic rules drew
+            taken = set(drawn)
+            candidates = [qid for qid in candidates if qid not in taken]
         if len(candidates) < wanted:
             raise AttemptError(
                 "pool_too_small",
@@ -110,6 +113,8 @@ def attempt_start(
     """Start an attempt, or give back the one in progress (never two)."""
     now = now or timezone.now()
     contest = round.contest
+    if not contest.is_active:
+        raise AttemptError("contest_draft", _("Cuộc thi chưa được công bố."), 409)
     if not round.is_open_at(now):
         raise AttemptError("round_not_open", _("Đợt thi không trong thời gian làm bài."), 409)
     missing = participant_missing_fields(participant=participant)

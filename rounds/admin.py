@@ -2,20 +2,29 @@
 base classes and registered once, by operations.admin, which adds what other apps bring (draw
 rules, results) and the actions that span apps (close now, rank, publish, re-rank)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from participants.admin import PhoneSearchAdminMixin
 
+from .forms import LIVE_CONFIRM_FIELD, PrizeTierFormSet, RoundAdminForm
 from .models import Contest, PrizeTier, Round
 from .selectors import round_timing_label
-from .services import round_unpublish
+from .services import (
+    ContestStateError,
+    contest_make_current,
+    contest_publish,
+    contest_unpublish,
+    round_is_live,
+    round_window_warnings,
+)
 
 
 class PrizeTierInline(admin.TabularInline):
     model = PrizeTier
+    formset = PrizeTierFormSet
     extra = 0
     fields = ["order", "name", "count", "value"]
 
@@ -30,8 +39,17 @@ class RoundInline(admin.TabularInline):
 
 @admin.register(Contest)
 class ContestAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_active", "questions_per_attempt", "attempts_per_round"]
-    list_filter = ["is_active"]
+    list_display = [
+        "name",
+        "slug",
+        "is_active",
+        "is_current",
+        "questions_per_attempt",
+        "attempts_per_round",
+    ]
+    list_filter = ["is_active", "is_current"]
+    readonly_fields = ["is_current"]
+    actions = ["publish_contests", "make_current", "unpublish_contests"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoundInline]
@@ -47,6 +65,7 @@ class ContestAdmin(admin.ModelAdmin):
                     "rules_document_number",
                     "rules_document_date",
                     "is_active",
+                    "is_current",
                 )
             },
         ),
@@ -79,9 +98,52 @@ class ContestAdmin(admin.ModelAdmin):
         ),
     )
 
+    @admin.action(description=_("Công bố cuộc thi (hết bản nháp)"), permissions=["change"])
+    def publish_contests(self, request, queryset):
+        for contest in queryset:
+            contest_publish(contest_id=contest.pk, actor=request.user)
+        self.message_user(
+            request,
+            gettext(
+                "Đã công bố %(n)d cuộc thi. Chọn “Đặt làm cuộc thi hiện tại” để hiện "
+                "trên trang chủ."
+            )
+            % {"n": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Đặt làm cuộc thi hiện tại (trang chủ, báo cáo)"), permissions=["change"]
+    )
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Hãy chọn đúng một cuộc thi."), messages.ERROR)
+            return
+        try:
+            contest = contest_make_current(contest_id=queryset.get().pk, actor=request.user)
+        except ContestStateError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            gettext("Trang chủ và các trang báo cáo hiện hiển thị “%(name)s”.")
+            % {"name": contest.name},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Chuyển về bản nháp"), permissions=["change"])
+    def unpublish_contests(self, request, queryset):
+        for contest in queryset:
+            try:
+                contest_unpublish(contest_id=contest.pk, actor=request.user)
+            except ContestStateError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
 
 class RoundAdmin(admin.ModelAdmin):
     """Base of the round admin (registered by operations.admin)."""
+
+    form = RoundAdminForm
 
     list_display = ["name", "contest", "starts_local", "ends_local", "phase_display", "timing"]
     list_filter = ["contest", "state", "is_practice"]
@@ -112,6 +174,17 @@ class RoundAdmin(admin.ModelAdmin):
     ]
     inlines = [PrizeTierInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in round_window_warnings(starts_at=obj.starts_at, ends_at=obj.ends_at):
+            self.message_user(request, f"{obj.name}: {warning}", messages.WARNING)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and round_is_live(round=obj):
+            fields.append(LIVE_CONFIRM_FIELD)
+        return fields
+
     @admin.display(description=_("Bắt đầu"), ordering="starts_at")
     def starts_local(self, round: Round) -> str:
         return formats.date_format(timezone.localtime(round.starts_at), "d/m/Y H:i")
@@ -129,12 +202,6 @@ class RoundAdmin(admin.ModelAdmin):
         if round.pk is None:
             return "—"
         return round_timing_label(round=round)
-
-    @admin.action(description=_("Hủy công bố kết quả"), permissions=["change"])
-    def unpublish_results(self, request, queryset):
-        for round in queryset:
-            round_unpublish(round_id=round.pk, actor=request.user)
-        self.message_user(request, gettext("Đã hủy công bố kết quả các đợt đã chọn."))
 
 
 class DisqualificationAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):

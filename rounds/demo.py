@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import DEFAULT_PRIZE_TIERS, Contest, PrizeTier, Round
+from .services import contest_make_current
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -94,6 +95,9 @@ def demo_contests_seed(*, now: dt.datetime | None = None) -> tuple[Contest, Cont
         )
     _prize_tiers_seed(round)
     demo_practice_round_seed(contest=demo)
+    if not Contest.objects.filter(is_current=True).exists():
+        # The demo contest, with its round open, is the one the site shows.
+        contest_make_current(contest_id=demo.pk, actor=None)
     return thanh_hoa, demo
 
 

@@ -27,8 +27,20 @@ class Contest(models.Model):
     summary = models.TextField(_("giới thiệu ngắn"), blank=True)
     rules_document_number = models.CharField(_("số thể lệ"), max_length=80, blank=True)
     rules_document_date = models.DateField(_("ngày ban hành thể lệ"), null=True, blank=True)
+    # A contest is a draft, seen only in the admin, until the organiser publishes it; the site
+    # shows the one contest marked current (at most one: a partial unique constraint).
     is_active = models.BooleanField(
-        _("đang hiển thị"), default=True, help_text=_("Cuộc thi hiện trên trang chủ.")
+        _("đã công bố"),
+        default=False,
+        help_text=_(
+            "Bản nháp (chưa công bố) chỉ Ban Tổ chức thấy; người dự thi không vào thi được."
+        ),
+    )
+    is_current = models.BooleanField(
+        _("cuộc thi hiện tại"),
+        default=False,
+        editable=False,
+        help_text=_("Cuộc thi trang chủ và các trang báo cáo hiển thị."),
     )
 
     questions_per_attempt = models.PositiveSmallIntegerField(_("số câu hỏi mỗi lượt"), default=20)
@@ -94,6 +106,17 @@ class Contest(models.Model):
                 & Q(collective_min_rate_percent__gte=0)
                 & Q(collective_min_rate_percent__lte=100),
                 name="contest_percentages_in_range",
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="contest_one_current",
+                violation_error_message=_("Chỉ một cuộc thi được là cuộc thi hiện tại."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(is_active=True),
+                name="contest_current_is_published",
+                violation_error_message=_("Cuộc thi hiện tại phải là cuộc thi đã công bố."),
             ),
         ]
 

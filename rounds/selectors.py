@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,31 +9,24 @@ from django.utils.translation import ngettext
 from .models import Contest, Round
 
 
-def contest_current(
-    *, now: datetime | None = None, contests: QuerySet[Contest] | None = None
-) -> Contest | None:
-    """The contest the home page shows: an active one with a round open now, else the newest
-    active one. One query; `contests` lets a caller annotate it with what it shows."""
-    now = now or timezone.now()
-    open_now = Round.objects.filter(
-        contest=OuterRef("pk"),
-        starts_at__lte=now,
-        ends_at__gt=now,
-        is_practice=False,
-        state__in=[Round.State.SCHEDULED, Round.State.OPEN],
-    )
+def contest_current(*, contests: QuerySet[Contest] | None = None) -> Contest | None:
+    """The one contest the site shows (home, reports, dashboard, /healthz): the published
+    contest the organisers marked current (rounds.services.contest_make_current), or none.
+    One query; `contests` lets a caller annotate it with what it shows."""
     return (
         (contests if contests is not None else Contest.objects.all())
-        .filter(is_active=True)
-        .annotate(has_open_round=Exists(open_now))
-        .order_by("-has_open_round", "-created_at")
+        .filter(is_current=True, is_active=True)
         .first()
     )
 
 
-def contest_chosen(*, slug: str = "") -> Contest | None:
-    """The contest a page asks for (?cuoc_thi=<slug>), else the current one."""
-    return Contest.objects.filter(slug=slug).first() if slug else contest_current()
+def contest_chosen(*, slug: str = "", drafts: bool = False) -> Contest | None:
+    """The published contest a page asks for (?cuoc_thi=<slug>; a draft too with `drafts`,
+    for organisers), else the current one."""
+    if slug:
+        contests = Contest.objects.all() if drafts else Contest.objects.filter(is_active=True)
+        return contests.filter(slug=slug).first()
+    return contest_current()
 
 
 def contest_rounds(*, contest: Contest) -> QuerySet[Round]:

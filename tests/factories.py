@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from participants.models import Participant, Unit, User
-from quizzes.models import Choice, Difficulty, Question, Topic
+from quizzes.models import Choice, Difficulty, Question, Topic, question_bank_default_id
 from rounds.models import Contest, PrizeTier, Round
 
 
@@ -45,10 +45,23 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 class ContestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contest
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Cuộc thi tìm hiểu số {n}")
     slug = factory.Sequence(lambda n: f"cuoc-thi-{n}")
     questions_per_attempt = 5
+    is_active = True  # published; the first contest of a test is the current one
+    is_current = factory.LazyAttribute(
+        lambda o: o.is_active and not Contest.objects.filter(is_current=True).exists()
+    )
+
+    @factory.post_generation
+    def banks(self, create, extracted, **kwargs):
+        """The contest draws from the default bank (QuestionFactory's), unless told others."""
+        if not create:
+            return
+        for bank in extracted if extracted is not None else [question_bank_default_id()]:
+            self.question_banks.add(bank)
 
 
 class RoundFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,14 @@ from django.utils import timezone  # noqa: E402
 
 from leaderboard.models import RoundResult  # noqa: E402
 from participants.models import Participant, Unit, User  # noqa: E402
-from quizzes.models import Attempt, AttemptAnswer, Choice, Question, Topic  # noqa: E402
+from quizzes.models import (  # noqa: E402
+    Attempt,
+    AttemptAnswer,
+    Choice,
+    Question,
+    QuestionBank,
+    Topic,
+)
 from quizzes.selectors import choice_token  # noqa: E402
 from rounds.models import Contest, Round  # noqa: E402
 
@@ -44,6 +51,7 @@ def setup(*, participants: int, ends_in: int, questions_per_attempt: int) -> dic
         time_limit_seconds=max(ends_in * 2, 60),
         attempts_per_round=3,
         grace_seconds=3,
+        is_active=True,  # published: people can take it
     )
     round = Round.objects.create(
         contest=contest,
@@ -53,9 +61,11 @@ def setup(*, participants: int, ends_in: int, questions_per_attempt: int) -> dic
         ends_at=now + dt.timedelta(seconds=ends_in),
     )
     topic = Topic.objects.create(name="Chủ đề thử lỗi", slug=f"thu-loi-{round.pk}")
+    bank = QuestionBank.objects.create(name=f"Thử lỗi {round.pk}", slug=f"thu-loi-{round.pk}")
+    bank.contests.add(contest)
     for n in range(questions_per_attempt * 3):
         question = Question.objects.create(
-            topic=topic, text=f"Câu hỏi thử lỗi số {n}?", explanation="—"
+            bank=bank, topic=topic, text=f"Câu hỏi thử lỗi số {n}?", explanation="—"
         )
         Choice.objects.bulk_create(
             Choice(

@@ -242,6 +242,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # Units' participation figures (reports, dashboards, boards) are read from stored tables.
+    # Rounds opening within 24 h with a failing pre-flight check: the organisers are told.
+    "preflight-alerts": {"task": "operations.preflight_alerts", "schedule": 3600.0},
     "participation-statistics": {
         "task": "operations.participation_refresh",
         "schedule": float(os.environ.get("PARTICIPATION_REFRESH_SECONDS", 300)),

@@ -237,7 +237,7 @@ def test_the_admin_publish_action_drafts_the_announcement(client, published_roun
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:rounds_round_changelist"),
-        {"action": "publish_results", "_selected_action": [round.pk]},
+        {"action": "publish_results", "_selected_action": [round.pk], "confirm": "yes"},
         follow=True,
     )
     draft = Announcement.objects.get(round=round)

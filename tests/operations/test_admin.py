@@ -12,8 +12,14 @@ from core.models import AuditLogEntry
 from leaderboard.models import RoundResult
 from operations.pipeline import round_rank
 from quizzes.models import Attempt
+from quizzes.services import attempt_start
 from rounds.models import Disqualification, Round
-from tests.factories import FinishedAttemptFactory, PrizeTierFactory, RoundFactory
+from tests.factories import (
+    FinishedAttemptFactory,
+    ParticipantFactory,
+    PrizeTierFactory,
+    RoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +40,53 @@ def ended_round(db):
     return round
 
 
-def _round_action(client, action: str, round: Round):
-    return client.post(
-        reverse("admin:rounds_round_changelist"),
-        {"action": action, ACTION_CHECKBOX_NAME: [round.pk]},
-        follow=True,
+def _round_action(client, action: str, round: Round, *, confirm: bool = True):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [round.pk]}
+    if confirm:
+        data["confirm"] = "yes"
+    return client.post(reverse("admin:rounds_round_changelist"), data, follow=True)
+
+
+def test_close_now_first_says_what_will_happen_to_how_many_people(organiser_client, question_bank):
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=2))
+    bystander = RoundFactory(
+        contest=round.contest, starts_at=round.starts_at, ends_at=round.ends_at
     )
+    people = ParticipantFactory.create_batch(12)
+    for person in people[:7]:
+        attempt_start(participant=person, round=round)
+    for person in people[7:]:
+        FinishedAttemptFactory(round=round, participant=person)
+    page = _round_action(organiser_client, "close_now", round, confirm=False).content.decode()
+    assert "7 người đang làm bài: bài được nộp tự động với các câu đã lưu." in page
+    assert "5 người đã nộp bài sẽ được xếp hạng sau thời gian gia hạn." in page
+    round.refresh_from_db()
+    assert round.is_open  # nothing happened yet
+    _round_action(organiser_client, "close_now", round)
+    round.refresh_from_db()
+    bystander.refresh_from_db()
+    assert round.state == Round.State.CLOSED and not round.is_open
+    assert bystander.is_open and bystander.state == Round.State.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "line"),
+    [
+        ("publish_results", Round.State.RANKED, "được công khai trên trang kết quả"),
+        ("unpublish_results", Round.State.PUBLISHED, "bị gỡ khỏi trang công khai"),
+        ("recompute_ranking", Round.State.RANKED, "được tính lại từ bài thi đã lưu"),
+    ],
+)
+def test_results_actions_ask_for_confirmation_first(
+    organiser_client, ended_round, action, state, line
+):
+    Round.objects.filter(pk=ended_round.pk).update(state=state)
+    page = _round_action(organiser_client, action, ended_round, confirm=False).content.decode()
+    assert line in page
+    ended_round.refresh_from_db()
+    assert ended_round.state == state
+    assert not AuditLogEntry.objects.exists()
 
 
 def test_recompute_publish_and_unpublish_are_logged(organiser_client, organiser, ended_round):

@@ -1,5 +1,6 @@
 """The organisers' question-bank pages in admin, driven as a "Ban Tổ chức" user."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,7 +12,14 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditLogEntry
 from quizzes.bank import COLUMNS
-from quizzes.models import Attempt, AttemptAnswer, Difficulty, DrawRule, Question
+from quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    Difficulty,
+    DrawRule,
+    Question,
+    question_bank_default_id,
+)
 from rounds.models import Round
 from tests.factories import (
     AnsweredLaterAttemptFactory,
@@ -84,6 +92,50 @@ def test_import_upload_preview_confirm(organiser_client):
     assert response.status_code == 302
     assert "hết hạn" in _messages(response)[-1]
     assert Question.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_into_a_new_bank_as_inactive_leaves_the_running_round_alone(organiser_client):
+    TopicFactory(name="Chủ đề A", slug="chu-de-a")
+    RoundFactory()  # running, draws from the default bank
+    response = organiser_client.post(
+        reverse("admin:quizzes_question_import"),
+        {
+            "file": _upload([_row("Câu năm sau?")]),
+            "new_bank_name": "Ngân hàng câu hỏi năm 2027",
+            "as_inactive": "on",
+        },
+    )
+    assert "live_rounds" in response.context and not response.context["live_rounds"]
+    response = organiser_client.post(
+        reverse("admin:quizzes_question_import_confirm"), {"token": response.context["token"]}
+    )
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.bank.name == "Ngân hàng câu hỏi năm 2027"
+    assert question.bank.slug == "ngan-hang-cau-hoi-nam-2027"
+    assert not question.is_active
+    assert not question.bank.contests.exists()
+
+
+@pytest.mark.django_db
+def test_active_import_into_a_running_rounds_bank_needs_its_confirmation(organiser_client):
+    TopicFactory(name="Chủ đề A", slug="chu-de-a")
+    running = RoundFactory()
+    response = organiser_client.post(
+        reverse("admin:quizzes_question_import"), {"file": _upload([_row("Câu mới?")])}
+    )
+    page = response.content.decode()
+    assert f"Tôi xác nhận thay đổi câu hỏi được rút của “{running}” đang diễn ra" in page
+    confirm = reverse("admin:quizzes_question_import_confirm")
+    response = organiser_client.post(confirm, {"token": response.context["token"]})
+    assert response.status_code == 409
+    assert not Question.objects.exists()
+    response = organiser_client.post(
+        confirm, {"token": response.context["token"], "confirm_round": [running.pk]}
+    )
+    assert response.status_code == 302
+    assert Question.objects.get().is_active
 
 
 @pytest.mark.django_db
@@ -200,9 +252,12 @@ def test_deleting_a_used_question_is_refused_and_deactivation_offered(
         assert "Ngừng sử dụng câu hỏi" in page
     assert Question.objects.filter(pk=used_question.pk, is_active=True).exists()
 
-    response = organiser_client.post(
-        reverse("admin:quizzes_question_deactivate", args=[used_question.pk])
-    )
+    url = reverse("admin:quizzes_question_deactivate", args=[used_question.pk])
+    response = organiser_client.post(url)
+    assert response.status_code == 200  # what will happen, first
+    assert "1 câu hỏi sẽ không còn được rút vào lượt thi mới" in response.content.decode()
+    assert Question.objects.get(pk=used_question.pk).is_active
+    response = organiser_client.post(url, {"apply": "1"})
     assert response.status_code == 302
     assert not Question.objects.get(pk=used_question.pk).is_active
 
@@ -232,12 +287,41 @@ def test_bulk_delete_refuses_used_questions_and_bulk_deactivate_works(
     response = organiser_client.post(
         changelist, {"action": "deactivate_selected", "_selected_action": selected}
     )
+    assert "2 câu hỏi sẽ không còn được rút" in response.content.decode()
+    assert Question.objects.filter(pk__in=selected, is_active=True).count() == 2
+    response = organiser_client.post(
+        changelist,
+        {"action": "deactivate_selected", "_selected_action": selected, "apply": "1"},
+    )
     assert Question.objects.filter(pk__in=selected, is_active=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_bulk_deactivation_of_a_running_rounds_pool_needs_its_confirmation(organiser_client, pool):
+    running = RoundFactory(contest=ContestFactory(questions_per_attempt=5))
+    DrawRule.objects.create(round=running, topic=pool, difficulty=Difficulty.EASY, count=3)
+    DrawRule.objects.create(round=running, topic=pool, difficulty=Difficulty.HARD, count=2)
+    bystanders = QuestionFactory.create_batch(30, topic=pool, difficulty=Difficulty.MEDIUM)
+    easy = list(Question.objects.filter(topic=pool, difficulty=Difficulty.EASY))
+    changelist = reverse("admin:quizzes_question_changelist")
+    chosen = {"action": "deactivate_selected", "_selected_action": [easy[0].pk]}
+    page = organiser_client.post(changelist, chosen).content.decode()
+    assert f"Tôi xác nhận thay đổi câu hỏi được rút của “{running}” đang diễn ra" in page
+    assert "Quy tắc “Chính phủ số · Dễ” cần 3 câu nhưng ngân hàng thi chính thức chỉ có 2" in page
+    response = organiser_client.post(changelist, chosen | {"apply": "1"}, follow=True)
+    assert "Hãy xác nhận từng đợt thi" in response.content.decode()
+    assert Question.objects.get(pk=easy[0].pk).is_active
+    organiser_client.post(changelist, chosen | {"apply": "1", "confirm_round": [running.pk]})
+    assert not Question.objects.get(pk=easy[0].pk).is_active
+    assert Question.objects.filter(pk__in=[q.pk for q in bystanders], is_active=True).count() == 30
+    entry = AuditLogEntry.objects.get(action="questions_deactivate")
+    assert entry.details["confirmed_round_ids"] == [running.pk]
 
 
 def _question_form(question: Question, correct_index: int) -> dict:
     choices = list(question.choices.all())
     data = {
+        "bank": question.bank_id,
         "topic": question.topic_id,
         "difficulty": question.difficulty,
         "kind": question.kind,
@@ -298,7 +382,7 @@ def test_saving_a_question_without_a_key_change_does_not_warn(organiser_client, 
 # --- rounds: draw rules, draw preview, statistics --------------------------------------------
 
 
-def _round_form(round: Round, rules) -> dict:
+def _round_form(round: Round, rules, *, confirm_live: bool = True) -> dict:
     starts = timezone.localtime(round.starts_at)
     ends = timezone.localtime(round.ends_at)
     data = {
@@ -318,9 +402,11 @@ def _round_form(round: Round, rules) -> dict:
         "draw_rules-MIN_NUM_FORMS": 0,
         "draw_rules-MAX_NUM_FORMS": 1000,
     }
+    if confirm_live:
+        data["confirm_live_change"] = "on"
     for index, (topic, difficulty, count) in enumerate(rules):
         data |= {
-            f"draw_rules-{index}-topic": topic.pk,
+            f"draw_rules-{index}-topic": topic.pk if topic else "",
             f"draw_rules-{index}-difficulty": difficulty,
             f"draw_rules-{index}-count": count,
         }
@@ -463,6 +549,7 @@ def test_preview_a_draw_explains_which_rule_the_pool_cannot_satisfy(organiser_cl
 def test_adding_a_question_in_admin_validates_options_and_logs_no_key_change(organiser_client):
     topic = TopicFactory()
     data = {
+        "bank": question_bank_default_id(),
         "topic": topic.pk,
         "difficulty": Difficulty.EASY,
         "kind": Question.Kind.SINGLE,
@@ -487,3 +574,91 @@ def test_adding_a_question_in_admin_validates_options_and_logs_no_key_change(org
     response = organiser_client.post(url, data)
     assert response.status_code == 200
     assert "chỉ được có đúng một phương án đúng" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_running_round_draw_rules_change_needs_the_confirmation_naming_it(organiser_client, pool):
+    round = RoundFactory(contest=ContestFactory(questions_per_attempt=5))
+    url = reverse("admin:rounds_round_change", args=[round.pk])
+    page = organiser_client.get(url).content.decode()
+    assert f"Tôi xác nhận thay đổi câu hỏi được rút của “{round}” đang diễn ra" in page
+    rules = [(pool, Difficulty.EASY, 3), (pool, Difficulty.HARD, 2)]
+    response = organiser_client.post(url, _round_form(round, rules, confirm_live=False))
+    assert response.status_code == 200
+    assert f"“{round}” đang diễn ra" in response.content.decode()
+    assert not DrawRule.objects.exists()
+    response = organiser_client.post(url, _round_form(round, rules))
+    assert response.status_code == 302
+    assert DrawRule.objects.filter(round=round).count() == 2
+
+
+@pytest.mark.django_db
+def test_scheduled_round_rules_change_needs_no_confirmation(organiser_client, pool):
+    later = timezone.now() + dt.timedelta(days=7)
+    round = RoundFactory(
+        contest=ContestFactory(questions_per_attempt=5),
+        starts_at=later,
+        ends_at=later + dt.timedelta(days=4),
+    )
+    url = reverse("admin:rounds_round_change", args=[round.pk])
+    assert "Tôi xác nhận" not in organiser_client.get(url).content.decode()
+    rules = [(pool, Difficulty.EASY, 3), (pool, Difficulty.HARD, 2)]
+    response = organiser_client.post(url, _round_form(round, rules, confirm_live=False))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_published_round_window_prizes_and_rules_are_locked(organiser_client, pool):
+    past = timezone.now() - dt.timedelta(days=10)
+    round = RoundFactory(
+        contest=ContestFactory(questions_per_attempt=5),
+        starts_at=past,
+        ends_at=past + dt.timedelta(days=4),
+        state=Round.State.PUBLISHED,
+    )
+    url = reverse("admin:rounds_round_change", args=[round.pk])
+    data = _round_form(round, [])
+    data["ends_at_0"] = (timezone.localtime(round.ends_at) + dt.timedelta(days=1)).strftime(
+        "%Y-%m-%d"
+    )
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert "Hãy hủy công bố kết quả trước" in response.content.decode()
+    response = organiser_client.post(
+        url, _round_form(round, [(pool, Difficulty.EASY, 3), (pool, Difficulty.HARD, 2)])
+    )
+    assert "Hãy hủy công bố kết quả trước" in response.content.decode()
+    data = _round_form(round, [])
+    data |= {
+        "prize_tiers-TOTAL_FORMS": 1,
+        "prize_tiers-0-order": 1,
+        "prize_tiers-0-name": "Giải Nhất",
+        "prize_tiers-0-count": 1,
+    }
+    response = organiser_client.post(url, data)
+    assert "Hãy hủy công bố kết quả trước" in response.content.decode()
+    round.refresh_from_db()
+    assert round.ends_at == past + dt.timedelta(days=4)
+    assert not round.prize_tiers.exists() and not DrawRule.objects.exists()
+    # Its name can still be corrected.
+    data = _round_form(round, [])
+    data["name"] = "Đợt 1 (đã sửa tên)"
+    assert organiser_client.post(url, data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deactivating_one_question_of_a_running_round_in_its_form_needs_the_confirmation(
+    organiser_client, question_bank
+):
+    running = RoundFactory()
+    question = question_bank[3]
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    data = _question_form(question, correct_index=0)
+    data.pop("is_active", None)
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert f"đợt thi đang diễn ra: {running}" in response.content.decode()
+    assert Question.objects.get(pk=question.pk).is_active
+    response = organiser_client.post(url, data | {"confirm_live_change": "on"})
+    assert response.status_code == 302
+    assert not Question.objects.get(pk=question.pk).is_active

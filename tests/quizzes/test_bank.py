@@ -422,7 +422,11 @@ def test_a_used_question_cannot_be_deleted_but_can_be_deactivated(question_bank)
     question_delete(question=unused)
     assert not Question.objects.filter(pk=unused.pk).exists()
 
-    assert questions_deactivate(question_ids=[used.pk]) == 1
+    running = attempt.round  # open now: deactivating its question needs its confirmation
+    with pytest.raises(BankError) as error:
+        questions_deactivate(question_ids=[used.pk])
+    assert error.value.code == "live_round_unconfirmed"
+    assert questions_deactivate(question_ids=[used.pk], confirmed_round_ids=[running.pk]) == 1
     used.refresh_from_db()
     assert not used.is_active
     assert AuditLogEntry.objects.filter(action="questions_deactivate").exists()

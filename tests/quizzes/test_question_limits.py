@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from quizzes.bank import COLUMNS, ImportFileError, question_file_read, question_import
-from quizzes.models import Question
+from quizzes.models import Question, question_bank_default_id
 from quizzes.questions import EXPLANATION_MAX_LENGTH, QUESTION_TEXT_MAX_LENGTH
 from tests.factories import QuestionFactory, TopicFactory
 
@@ -101,6 +101,7 @@ def test_the_model_and_the_database_refuse_a_text_over_the_limit():
 
 def test_the_admin_form_refuses_a_text_over_the_limit(organiser_client, topic):
     form = {
+        "bank": question_bank_default_id(),
         "topic": topic.pk,
         "difficulty": 1,
         "kind": "single",

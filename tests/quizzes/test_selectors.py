@@ -10,7 +10,13 @@ from quizzes.bank_selectors import question_pool_counts
 from quizzes.models import Attempt, AttemptAnswer, Question
 from quizzes.question_stats import round_question_stats, stats_group_size
 from rounds.models import Round
-from tests.factories import AnsweredLaterAttemptFactory, QuestionFactory, RoundFactory, TopicFactory
+from tests.factories import (
+    AnsweredLaterAttemptFactory,
+    ContestFactory,
+    QuestionFactory,
+    RoundFactory,
+    TopicFactory,
+)
 
 
 def _attempt(round, duration_ms, answers, state=Attempt.State.SUBMITTED):
@@ -155,5 +161,9 @@ def test_pool_counts_by_topic_and_difficulty():
     QuestionFactory(topic=topic, difficulty=3)
     QuestionFactory(topic=topic, difficulty=3, is_active=False)
     QuestionFactory(topic=topic, difficulty=3, is_practice=True)
-    assert question_pool_counts(is_practice=False) == {(topic.pk, 1): 2, (topic.pk, 3): 1}
-    assert question_pool_counts(is_practice=True) == {(topic.pk, 3): 1}
+    official = RoundFactory()
+    practice = RoundFactory(contest=official.contest, is_practice=True)
+    assert question_pool_counts(round=official) == {(topic.pk, 1): 2, (topic.pk, 3): 1}
+    assert question_pool_counts(round=practice) == {(topic.pk, 3): 1}
+    other = RoundFactory(contest=ContestFactory(banks=[]))
+    assert question_pool_counts(round=other) == {}
