@@ -2,8 +2,10 @@
 /admin/ with the README's number as typed, import questions into a new bank, create the
 contest and its four weekly rounds with the season set-up, fix what the pre-flight page
 finds, publish the contest, let participants take the open round, close it (confirmed),
-rank, publish (confirmed), download a certificate and read the ranking export back."""
+rank, find publishing refused while a tie at a prize cut is open, decide the tie with a
+reason, publish (confirmed), download a certificate and read the ranking export back."""
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -14,11 +16,18 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
+from leaderboard.models import Award
 from participants.services import ORGANISER_GROUP
 from quizzes.bank import COLUMNS
 from quizzes.models import Question, QuestionBank
 from rounds.models import Contest, Round
-from tests.factories import ParticipantFactory, TopicFactory, UnitFactory, UserFactory
+from tests.factories import (
+    FinishedAttemptFactory,
+    ParticipantFactory,
+    TopicFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -102,11 +111,13 @@ def test_an_organiser_runs_a_whole_season(
     context.set_default_timeout(20_000)
     page = context.new_page()
 
-    # 1. Log in at /admin/ with the number as the README prints it.
+    # 1. Log in at /admin/ with the number as the README prints it (the admin's login is the
+    #    site's own; two-factor set-up is tested in tests/browser/test_staff_mfa.py).
     page.goto("/admin/")
-    page.fill("input[name=username]", "0900000001")
+    page.fill("input[name=login]", "0900000001")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: url.endswith("/admin/"))
     expect(page.locator("#user-tools")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -189,10 +200,25 @@ def test_an_organiser_runs_a_whole_season(
         typed = "0912 000 00" + person.user.phone[-1]
         _take_attempt(browser, live_server.url, typed, right)
 
+    # Two more people, entered on paper by the committee's rules for this test: full marks, the
+    # same prediction and the same time to the millisecond, so they tie for the one Giải Nhất.
+    tied_start = timezone.now() - dt.timedelta(minutes=2)
+    tied = [
+        FinishedAttemptFactory(
+            round=first,
+            participant=ParticipantFactory(full_name=name, unit=unit),
+            started_at=tied_start,
+            duration_ms=1_000,
+            score=5,
+            prediction=1,
+        ).participant
+        for name in ("Nguyễn Thị An", "Phạm Văn Cường")
+    ]
+
     # 9. Close now: the confirmation says what will happen to how many people.
     _admin_action(page, [first.pk], "close_now")
     expect(page.locator(".action-impact")).to_contain_text(
-        "3 người đã nộp bài sẽ được xếp hạng sau thời gian gia hạn."
+        "5 người đã nộp bài sẽ được xếp hạng sau thời gian gia hạn."
     )
     page.screenshot(path=str(tmp_path / "close-confirm.png"), full_page=True)
     first.refresh_from_db()
@@ -206,15 +232,31 @@ def test_an_organiser_runs_a_whole_season(
     page.wait_for_timeout((contest.grace_seconds + 1) * 1000)
     _admin_action(page, [first.pk], "recompute_ranking")
     page.click("input[type=submit][value='Xếp hạng lại']")
-    expect(page.locator(".messagelist")).to_contain_text("3 người được xếp hạng")
+    expect(page.locator(".messagelist")).to_contain_text("5 người được xếp hạng")
 
-    # 11. [Issue 16: decide a tie at a prize cut here, before publishing.]
+    # 11. The tie at the Giải Nhất cut: publishing is refused while it is open; the organiser
+    #     records a decision (both share the prize) with its reason, then publishing goes on.
+    _admin_action(page, [first.pk], "publish_results")
+    page.click("input[type=submit][value='Công bố kết quả']")
+    expect(page.locator(".messagelist")).to_contain_text("đồng hạng")
+    first.refresh_from_db()
+    assert first.state == Round.State.RANKED
+    _admin_action(page, [first.pk], "decide_ties")
+    tie_form = page.locator("fieldset", has_text="Giải Nhất: 2 người đồng hạng cho 1 suất")
+    for person in tied:
+        expect(tie_form).to_contain_text(person.full_name)
+    tie_form.locator("input[name=outcome][value=share]").check()
+    tie_form.locator("textarea[name=reason]").fill("Biên bản họp Ban Tổ chức số 12: đồng giải")
+    tie_form.locator("input[name=apply]").click()
+    expect(page.locator(".messagelist")).to_contain_text("đã ghi quyết định")
+    assert {
+        award.participant_id
+        for award in Award.objects.filter(round=first, tier__name="Giải Nhất", shared=True)
+    } == {person.pk for person in tied}
 
     # 12. Publish, confirmed.
     _admin_action(page, [first.pk], "publish_results")
-    expect(page.locator(".action-impact")).to_contain_text(
-        "Kết quả của 3 người và 3 giải được công khai"
-    )
+    expect(page.locator(".action-impact")).to_contain_text("Kết quả của 5 người")
     page.click("input[type=submit][value='Công bố kết quả']")
     expect(page.locator(".messagelist")).to_contain_text("đã công bố kết quả")
     first.refresh_from_db()
@@ -243,10 +285,12 @@ def test_an_organiser_runs_a_whole_season(
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
     header_at = next(i for i, row in enumerate(rows) if row[0] == "Hạng")
     ranking = [(row[0], row[1], row[4]) for row in rows[header_at + 1 :]]
-    assert [(int(rank), name, int(score)) for rank, name, score in ranking] == [
-        (1, "Lê Thị Hoa", 5),
-        (2, "Trần Văn Bình", 3),
-        (3, "Đỗ Văn Nam", 1),
+    assert sorted((int(rank), name, int(score)) for rank, name, score in ranking) == [
+        (1, "Nguyễn Thị An", 5),
+        (1, "Phạm Văn Cường", 5),
+        (3, "Lê Thị Hoa", 5),
+        (4, "Trần Văn Bình", 3),
+        (5, "Đỗ Văn Nam", 1),
     ]
     assert re.search(r"\.xlsx$", info.value.suggested_filename)
     context.close()

@@ -63,6 +63,7 @@ def test_the_admin_index_shows_the_current_contest(organiser_client, season):
     for round in (past, running, coming):
         assert f'href="{reverse("admin:rounds_round_change", args=[round.pk])}"' in page
         assert f"?cuoc_thi=cds-2024&amp;dot={round.number}" in page
+        assert f'href="{reverse("admin:rounds_round_preflight", args=[round.pk])}"' in page
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries(
