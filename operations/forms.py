@@ -1,8 +1,8 @@
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import slugify_vi
 from quizzes.models import QuestionBank
 from rounds.models import Contest, Round
 from rounds.services import SEASON_DAYS_OPEN, SEASON_EVERY_DAYS
@@ -71,7 +71,7 @@ class SeasonForm(forms.Form):
             if not name:
                 self.add_error("new_name", _("Chọn một cuộc thi hoặc nhập tên cuộc thi mới."))
                 return cleaned
-            slug = slugify(name.replace("Đ", "D").replace("đ", "d"))[:70] or "cuoc-thi"
+            slug = slugify_vi(name, max_length=70) or "cuoc-thi"
             base, n = slug, 1
             while Contest.objects.filter(slug=slug).exists():
                 n += 1

@@ -24,13 +24,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from core.audit import audit_log_record
 from core.locks import advisory_lock_take
 from core.spreadsheets import MAX_IMPORT_BYTES, SpreadsheetError, spreadsheet_rows_read
+from core.text import slugify_vi
 from participants.models import User
 
 from .bank_selectors import bank_questions_for_check
@@ -365,7 +365,7 @@ def question_bank_for_import(*, bank_id: int | None, new_bank_name: str) -> Ques
         bank = QuestionBank.objects.filter(name__iexact=name).first()
         if bank is not None:
             return bank
-        base = slugify(name.replace("Đ", "D").replace("đ", "d"))[:70] or "ngan-hang"
+        base = slugify_vi(name, max_length=70) or "ngan-hang"
         slug, n = base, 1
         while QuestionBank.objects.filter(slug=slug).exists():
             n += 1

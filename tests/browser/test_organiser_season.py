@@ -133,6 +133,7 @@ def test_an_organiser_runs_a_whole_season(
     page.click("input[type=submit]:has-text('Xác nhận nhập')")
     expect(page.locator(".messagelist")).to_contain_text("Đã nhập 8 câu hỏi")
     bank = QuestionBank.objects.get(name=BANK_NAME)
+    assert bank.slug == "ngan-hang-cau-hoi-nam-2025"
     assert Question.objects.filter(bank=bank, is_active=True).count() == 8
 
     # 3. The season set-up: a new contest, four rounds from today 00:00, the new bank.
@@ -148,6 +149,7 @@ def test_an_organiser_runs_a_whole_season(
     page.click("input[name=create]")
     expect(page.locator(".messagelist")).to_contain_text("Đã tạo 4 đợt thi")
     contest = Contest.objects.get(name=CONTEST_NAME)
+    assert contest.slug == "cuoc-thi-tim-hieu-ve-chuyen-doi-so-nam-2025"
     assert not contest.is_active  # a draft: the site is untouched
     rounds = list(contest.rounds.order_by("number"))
     first = rounds[0]
@@ -285,6 +287,10 @@ def test_an_organiser_runs_a_whole_season(
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
     header_at = next(i for i, row in enumerate(rows) if row[0] == "Hạng")
     ranking = [(row[0], row[1], row[4]) for row in rows[header_at + 1 :]]
+    # Submission times are Excel dates, not text.
+    assert all(
+        any(isinstance(value, dt.datetime) for value in row) for row in rows[header_at + 1 :]
+    )
     assert sorted((int(rank), name, int(score)) for rank, name, score in ranking) == [
         (1, "Nguyễn Thị An", 5),
         (1, "Phạm Văn Cường", 5),
