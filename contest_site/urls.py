@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+import core.converters  # noqa: F401 (registers the <id:…> converter the apps' URLs use)
 from core.ratelimit import rate_limited
 from participants.views import ContestSignupView, admin_login_view, login_view
 

@@ -15,6 +15,14 @@ from .models import AuditLogEntry
 
 # What organisers read in the log for each action code (the code stays in the database).
 AUDIT_ACTION_LABELS = {
+    "contest_banks_add": _("Gắn ngân hàng câu hỏi vào cuộc thi"),
+    "contest_copy": _("Sao chép cuộc thi"),
+    "contest_create": _("Tạo cuộc thi"),
+    "contest_make_current": _("Đặt làm cuộc thi hiện tại"),
+    "contest_publish": _("Công bố cuộc thi"),
+    "contest_unpublish": _("Chuyển cuộc thi về bản nháp"),
+    "questions_activate": _("Bật câu hỏi"),
+    "season_create": _("Tạo các đợt thi của mùa thi"),
     "attempt_session_unlock": _("Mở khóa phiên làm bài"),
     "certificates_prize_zip": _("Tải chứng nhận đạt giải"),
     "disqualification_create": _("Loại khỏi cuộc thi"),

@@ -92,7 +92,7 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 name="rounds_round_season",
             ),
             path(
-                "<int:object_id>/preflight/",
+                "<id:object_id>/preflight/",
                 self.admin_site.admin_view(self.preflight_view),
                 name="rounds_round_preflight",
             ),

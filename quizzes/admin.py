@@ -279,12 +279,12 @@ class QuestionAdmin(admin.ModelAdmin):
                 name="quizzes_question_export",
             ),
             path(
-                "<int:object_id>/deactivate/",
+                "<id:object_id>/deactivate/",
                 self.admin_site.admin_view(self.deactivate_view),
                 name="quizzes_question_deactivate",
             ),
             path(
-                "<int:object_id>/rescore/",
+                "<id:object_id>/rescore/",
                 self.admin_site.admin_view(self.rescore_view),
                 name="quizzes_question_rescore",
             ),

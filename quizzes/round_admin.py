@@ -101,7 +101,7 @@ class RoundDrawRulesAdminMixin:
     def get_urls(self):
         own = [
             path(
-                "<int:object_id>/question-stats/",
+                "<id:object_id>/question-stats/",
                 self.admin_site.admin_view(self.question_stats_view),
                 name="quizzes_round_question_stats",
             )

@@ -82,3 +82,13 @@ def page(browser_context):
     tab = browser_context.new_page()
     yield tab
     tab.close()
+
+
+def admin_login(page, base_url: str, phone: str, password: str) -> None:
+    """Sign in to the admin as staff do: /admin/ sends them to the site's login page (same
+    limits as everyone's; two-factor set-up is tested in test_staff_mfa.py)."""
+    page.goto(base_url + "/admin/")
+    page.fill("input[name=login]", phone)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: url.endswith("/admin/"))

@@ -5,6 +5,7 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
+from tests.browser.conftest import admin_login
 from tests.factories import ContestFactory, UnitFactory, UserFactory
 
 PASSWORD = "mat-khau-an-toan-2024"
@@ -40,11 +41,7 @@ def _violations(page) -> list[str]:
 def _admin_login(page, live_server):
     user = UserFactory(is_staff=True, is_superuser=True)
     # The admin's login is the site's own login page (issue 14: same limits, then 2FA).
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:index"))
+    admin_login(page, live_server.url, user.phone, PASSWORD)
     assert _violations(page) == []
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
+from tests.browser.conftest import admin_login
 from tests.factories import UserFactory
 
 PASSWORD = "mat-khau-an-toan-2024"
@@ -16,11 +17,7 @@ def test_the_preview_follows_the_typing(browser, live_server):
     page = context.new_page()
     try:
         user = UserFactory(is_staff=True, is_superuser=True)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", user.phone)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url(live_server.url + reverse("admin:index"))
+        admin_login(page, live_server.url, user.phone, PASSWORD)
         page.goto(live_server.url + reverse("admin:content_announcement_add"))
         page.fill(
             "#id_body", "<h2>Kết quả</h2><p>Chúc mừng <b>Đỗ Văn Nam</b></p><script>x</script>"

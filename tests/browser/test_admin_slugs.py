@@ -6,6 +6,7 @@ from django.db import connections
 from django.urls import reverse
 
 from core.text import slugify_vi
+from tests.browser.conftest import admin_login
 from tests.factories import UserFactory
 
 PASSWORD = "mat-khau-an-toan-2024"
@@ -18,11 +19,7 @@ def test_prepopulated_slugs_fold_vietnamese_letters(browser, live_server):
     page = context.new_page()
     try:
         user = UserFactory(is_staff=True, is_superuser=True)
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", user.phone)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url(live_server.url + reverse("admin:index"))
+        admin_login(page, live_server.url, user.phone, PASSWORD)
         for url, source, name in (
             (reverse("admin:rounds_contest_add"), "#id_name", "Cuộc thi trực tuyến Đỗ Văn Nam"),
             (reverse("admin:quizzes_topic_add"), "#id_name", "Chuyển đổi số ở Thanh Hóa"),

@@ -78,11 +78,10 @@ def test_representative_downloads_the_unit_report_from_bao_cao(
     page = browser_context.new_page()
     _sign_in(page, "0933 333 333")
 
-    # /bao-cao/ opens on the newest contest; the representative picks last year's, then Đợt 1.
+    # /bao-cao/ opens on the current contest; the representative picks last year's, then Đợt 1.
     page.goto("/bao-cao/")
-    page.get_by_role("navigation", name="Chọn cuộc thi").get_by_role(
-        "link", name=contest.name
-    ).click()
+    page.select_option("#contest-picker", label=contest.name)
+    page.click("form.contest-picker button[type=submit]")
     page.wait_for_url(re.compile(r"cuoc_thi=bao-cao-mau"))
     page.get_by_role("link", name="Đợt 1").click()
     page.wait_for_url(re.compile(r"dot=1"))
