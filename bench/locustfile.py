@@ -49,6 +49,7 @@ _done = {"n": 0}
 QUESTION = re.compile(r'data-question="(\d+)"')
 OPTION = re.compile(r'name="q(\d+)" value="([0-9a-f]{16})"')
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">')
+SAVE_PASS = re.compile(r'"savePass": "([0-9a-f.]+)"')
 _waiting = {"pages": 0}
 
 
@@ -170,6 +171,9 @@ class Participant(FastHttpUser):
         for question, token in OPTION.findall(page.text or ""):
             options[int(question)].append(token)
         questions = [int(q) for q in QUESTION.findall(page.text or "")]
+        found = SAVE_PASS.search(page.text or "")
+        if found:  # the autosave's signed pass, sent as quiz.js sends it
+            headers = {**headers, "X-Attempt-Pass": found.group(1)}
         seqs: dict[int, int] = defaultdict(int)
         save_url = f"/bai-thi/{attempt}/luu/"
         for question in questions:

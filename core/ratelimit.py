@@ -48,8 +48,7 @@ def limits_parse(spec: str) -> list[Limit]:
 
 def rate_limit_consume(*, scope: str, identity: str, limit: Limit) -> bool:
     """Count one hit of `identity` in `scope`; False once it is over the limit."""
-    window = int(time.time() // limit.period_seconds)
-    key = f"rate:{scope}:{limit.per}:{identity}:{limit.period_seconds}:{window}"
+    key = _window_key(scope=scope, identity=identity, limit=limit, now=time.time())
     if cache.add(key, 1, limit.period_seconds + 1):
         return True
     try:
@@ -67,19 +66,47 @@ def client_ip(request: HttpRequest) -> str:
         return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def request_allowed(request: HttpRequest, *, scope: str) -> bool:
+def _window_key(*, scope: str, identity: str, limit: Limit, now: float) -> str:
+    window = int(now // limit.period_seconds)
+    return f"rate:{scope}:{limit.per}:{identity}:{limit.period_seconds}:{window}"
+
+
+def request_allowed(request: HttpRequest, *, scope: str, user_id: int | None = None) -> bool:
+    """Count this request against every limit of `scope` (even after one refused, so bursts
+    are all seen); False when one is exceeded. `user_id` names the account when the caller
+    checked it without loading it (the autosave's pass); else the request's user. Every
+    counter is hit in one cache round trip when the cache can (core.cache.counters_hit)."""
     spec = settings.RATE_LIMITS.get(scope, "")
     if not settings.RATE_LIMITS_ENABLED or not spec:
         return True
-    allowed = True
+    hits = []
     for limit in limits_parse(spec):
         if limit.per == "user":
-            if not request.user.is_authenticated:
-                continue
-            identity = str(request.user.pk)
+            if user_id is None:
+                if not request.user.is_authenticated:
+                    continue
+                user_id = request.user.pk
+            identity = str(user_id)
         else:
             identity = client_ip(request)
-        # Count against every limit, even after one refused, so bursts are all seen.
+        hits.append((identity, limit))
+    counters_hit = getattr(cache, "counters_hit", None)
+    if counters_hit is not None:
+        now = time.time()
+        counts = counters_hit(
+            [
+                (_window_key(scope=scope, identity=identity, limit=limit, now=now),
+                 limit.period_seconds + 1)
+                for identity, limit in hits
+            ]
+        )  # fmt: skip
+        # None: the cache is unreachable (fail open).
+        return all(
+            count is None or count <= limit.count
+            for count, (_identity, limit) in zip(counts, hits, strict=True)
+        )
+    allowed = True
+    for identity, limit in hits:
         allowed = rate_limit_consume(scope=scope, identity=identity, limit=limit) and allowed
     return allowed
 

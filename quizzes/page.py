@@ -34,6 +34,7 @@ from core.a11y import page_classes
 from core.csrf import csrf_token_masked
 
 from .models import Attempt
+from .save_pass import save_pass_issue
 from .selectors import AttemptPageState, attempt_questions
 from .templatetags.quiz_extras import clock_ms
 
@@ -216,8 +217,22 @@ def page_html(*, request, shell: PageShell, state: AttemptPageState, now: dateti
     """The page of an attempt in progress for this request: the shell with the attempt's
     saved answers, sequence numbers, prediction and time left."""
     remaining_ms = max(int((state.deadline - now).total_seconds() * 1000), 0)
+    session_key = request.session.session_key or ""
     config = {
         "saveUrl": shell.save_url,
+        # The autosave's pass for this session (quizzes.save_pass): no key, no secret, only
+        # the attempt's own facts and a signature.
+        "savePass": save_pass_issue(
+            attempt_id=state.attempt_id,
+            participant_id=state.participant_id,
+            user_id=request.user.pk,
+            deadline=state.deadline,
+            grace=state.grace,
+            bound=state.bind_to_session,
+            session_key=session_key,
+        )
+        if session_key
+        else "",
         "resultUrl": shell.result_url,
         "remainingMs": remaining_ms,
         "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,

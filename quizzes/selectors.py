@@ -317,6 +317,7 @@ class AttemptPageState:
     checks before showing it (quizzes/page.py fills the rest from the cached page)."""
 
     attempt_id: int
+    participant_id: int
     state: str
     deadline: datetime
     grace: timedelta
@@ -354,7 +355,7 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         cursor.execute(
             f"""
             SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
-                   c.grace_seconds, c.bind_attempt_to_session,
+                   c.grace_seconds, c.bind_attempt_to_session, a.participant_id,
                    aa.question_id, aa.selected, aa.seq
             FROM {attempt_table} a
             JOIN {participant_table} p ON p.id = a.participant_id
@@ -368,10 +369,12 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         rows = cursor.fetchall()
     if not rows:
         return None
-    state, deadline, prediction, prediction_seq, session_key, grace, bind = rows[0][:7]
+    state, deadline, prediction, prediction_seq, session_key, grace, bind, participant_id = rows[0][
+        :8
+    ]
     answers = {}
     for row in rows:
-        question_id, selected, seq = row[7:]
+        question_id, selected, seq = row[8:]
         if question_id is not None:
             answers[question_id] = (
                 json.loads(selected) if isinstance(selected, str) else selected or [],
@@ -379,6 +382,7 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
             )
     return AttemptPageState(
         attempt_id=attempt_id,
+        participant_id=participant_id,
         state=state,
         deadline=_db_datetime(deadline),
         grace=timedelta(seconds=grace),

@@ -19,10 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
-from core.ratelimit import client_ip, rate_limited
+from core.ratelimit import client_ip, rate_limited, request_allowed, too_many_requests
+from participants.auth_backends import session_auth_remember
 from rounds.models import Round
 
 from .page import page_html, page_shell_build, page_shell_cached
+from .save_pass import save_pass_read, save_pass_signed_in
 from .selectors import (
     answers_revealed,
     attempt_counted,
@@ -199,15 +201,8 @@ def attempt_page(request, attempt_id: int):
     return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
 
 
-@require_POST
-@rate_limited("answer_save", as_json=True)
-def answer_save_view(request, attempt_id: int):
-    """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
-    {"prediction": n, "seq": n}. No never_cache: a POST's answer is never stored by a cache
-    without explicit freshness information (RFC 9110 §9.3.3), and the headers cost CPU on the most
-    frequent request of the site."""
-    if not request.user.is_authenticated:
-        return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
+def _save_payload(request):
+    """The autosave's body: (seq, question id, option tokens, prediction), or a JSON error."""
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > SAVE_MAX_BYTES:
             raise RequestDataTooBig
@@ -237,15 +232,69 @@ def answer_save_view(request, attempt_id: int):
             prediction = int(prediction)
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
+    return seq, question_id, choices, prediction
+
+
+def _save_rate_limited(request, *, user_id: int | None) -> bool:
+    return not request_allowed(request, scope="answer_save", user_id=user_id)
+
+
+@require_POST
+def answer_save_view(request, attempt_id: int):
+    """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
+    {"prediction": n, "seq": n}, with the page's signed pass in X-Attempt-Pass
+    (quizzes.save_pass): the session is then checked from the cache without loading the
+    account, and the attempt's facts come from the pass. Without a pass, or when the cache
+    cannot vouch for the session, Django's full check. No never_cache: a POST's answer is never
+    stored by a cache without explicit freshness information (RFC 9110 §9.3.3), and the headers
+    cost CPU on the most frequent request of the site."""
+    parsed = _save_payload(request)
+    if isinstance(parsed, JsonResponse):
+        return parsed
+    seq, question_id, choices, prediction = parsed
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    token = request.META.get("HTTP_X_ATTEMPT_PASS")
+    context = content = None
+    if token is not None:
+        save_pass = save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
+        if save_pass is None:
+            return _json_error(
+                "invalid_pass",
+                _("Trang làm bài đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi chọn lại."),
+                403,
+            )
+        signed_in, content = save_pass_signed_in(
+            save_pass=save_pass, session_key=session_key, question_id=question_id
+        )
+        if signed_in:
+            user_id = save_pass.user_id
+        else:  # not vouched for by the cache: Django's check (and the flush of a stale session)
+            if not request.user.is_authenticated or request.user.pk != save_pass.user_id:
+                return _json_error(
+                    "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
+                )
+            session_auth_remember(user=request.user)
+            user_id = request.user.pk
+        context = save_pass.context(session_key=session_key)
+    else:
+        if not request.user.is_authenticated:
+            return _json_error(
+                "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
+            )
+        user_id = request.user.pk
+    if _save_rate_limited(request, user_id=user_id):
+        return too_many_requests(request, as_json=True)
     try:
         saved = attempt_answer_record(
-            user_id=request.user.pk,
+            user_id=user_id,
             attempt_id=attempt_id,
             seq=seq,
             question_id=question_id,
             choice_tokens=choices,
             prediction=prediction,
-            session_key=request.session.session_key,
+            session_key=session_key,
+            context=context,
+            content=content,
         )
     except AttemptError as error:
         return _json_error(error.code, error.message, error.status)

@@ -146,6 +146,9 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same, with the health check made at most once a second per connection.
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 else:
     DATABASES = {
         "default": {
