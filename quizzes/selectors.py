@@ -216,8 +216,17 @@ def choice_token(*, attempt_id: int, choice_id: int) -> str:
     """The name an option has in one attempt's page. Database ids could give the correct
     option away (it is often written first, so it gets the lowest id); a keyed hash per
     attempt carries no order."""
-    message = f"choice:{attempt_id}:{choice_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+    keyed = _choice_hmac.get(settings.SECRET_KEY)
+    if keyed is None:  # the key's padding computed once per process, not per option
+        keyed = _choice_hmac[settings.SECRET_KEY] = hmac.new(
+            settings.SECRET_KEY.encode(), digestmod=hashlib.sha256
+        )
+    digest = keyed.copy()
+    digest.update(f"choice:{attempt_id}:{choice_id}".encode())
+    return digest.hexdigest()[:16]
+
+
+_choice_hmac: dict[str, hmac.HMAC] = {}
 
 
 def choice_ids_from_tokens(

@@ -84,7 +84,7 @@ MIDDLEWARE = [
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
+    "contest_site.locale_middleware.JsonLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
