@@ -69,7 +69,8 @@ MIDDLEWARE = [
     # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the constant policy built once per process (core.csp).
+    "core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
