@@ -87,6 +87,25 @@ def session_auth_valid(*, session_data, auth_hash, user_id: int) -> bool:
     )
 
 
+def session_signed_in(*, session_key: str, keys: list[str]) -> tuple[int | None, dict]:
+    """The account the session is signed in as, checked as `session_auth_valid` checks it
+    (two cache round trips: the session with the caller's `keys`, then the account's hash),
+    and the values of `keys`. None for the account when the cache cannot vouch for it: the
+    caller then makes Django's full check (request.user)."""
+    session_keys = session_auth_keys(session_key=session_key, user_id=0) if session_key else None
+    if session_keys is None:
+        return None, {}
+    found = cache.get_many([session_keys[0], *keys])
+    data = found.pop(session_keys[0], None)
+    user_id = data.get(SESSION_KEY) if isinstance(data, dict) else None
+    if user_id is None or not str(user_id).isdigit():
+        return None, found
+    auth_hash = cache.get(_auth_hash_key(user_id))
+    if not session_auth_valid(session_data=data, auth_hash=auth_hash, user_id=user_id):
+        return None, found
+    return int(user_id), found
+
+
 def session_auth_remember(*, user) -> None:
     """Keep the account's session hash for `session_auth_valid`, after Django's check let the
     request in; as long as the cached account (a QuerySet.update() is seen as late)."""

@@ -203,7 +203,13 @@ def page_shell_build(*, request, attempt: Attempt, questions=None) -> PageShell:
 
 
 def page_shell_cached(*, attempt_id: int) -> PageShell | None:
-    return cache.get(_shell_key(attempt_id, translation.get_language()))
+    return cache.get(page_shell_key(attempt_id=attempt_id))
+
+
+def page_shell_key(*, attempt_id: int) -> str:
+    """The cache key of the attempt's page in the request's language (read by the caller
+    together with the session, in one round trip)."""
+    return _shell_key(attempt_id, translation.get_language())
 
 
 def _messages_html(request) -> str:
@@ -213,7 +219,9 @@ def _messages_html(request) -> str:
     return render_to_string("includes/messages.html", {"messages": messages})
 
 
-def page_html(*, request, shell: PageShell, state: AttemptPageState, now: datetime) -> str:
+def page_html(
+    *, request, shell: PageShell, state: AttemptPageState, now: datetime, user_id: int
+) -> str:
     """The page of an attempt in progress for this request: the shell with the attempt's
     saved answers, sequence numbers, prediction and time left."""
     remaining_ms = max(int((state.deadline - now).total_seconds() * 1000), 0)
@@ -225,7 +233,7 @@ def page_html(*, request, shell: PageShell, state: AttemptPageState, now: dateti
         "savePass": save_pass_issue(
             attempt_id=state.attempt_id,
             participant_id=state.participant_id,
-            user_id=request.user.pk,
+            user_id=user_id,
             deadline=state.deadline,
             grace=state.grace,
             bound=state.bind_to_session,

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,10 +21,10 @@ from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
 from core.ratelimit import client_ip, rate_limited, request_allowed, too_many_requests
-from participants.auth_backends import session_auth_remember
+from participants.auth_backends import session_auth_remember, session_signed_in
 from rounds.models import Round
 
-from .page import page_html, page_shell_build, page_shell_cached
+from .page import page_html, page_shell_build, page_shell_cached, page_shell_key
 from .save_pass import save_pass_read, save_pass_signed_in
 from .selectors import (
     answers_revealed,
@@ -171,11 +172,24 @@ def _attempt_or_404(request, attempt_id: int):
 
 
 @never_cache
-@login_required
 def attempt_page(request, attempt_id: int):
-    """The quiz page: the attempt's changing values in one query, the rest from the page
-    rendered once for the attempt (quizzes/page.py)."""
-    state = attempt_page_state(attempt_id=attempt_id, user_id=request.user.pk)
+    """The quiz page: the session checked from the cache without loading the account, in the
+    round trip that reads the page rendered once for the attempt (quizzes/page.py); the
+    attempt's changing values in one query. When the cache cannot vouch for the session,
+    Django's check (login_required's)."""
+    shell_key = page_shell_key(attempt_id=attempt_id)
+    user_id, found = session_signed_in(
+        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), keys=[shell_key]
+    )
+    if user_id is not None:
+        shell = found.get(shell_key)
+    else:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user_id = request.user.pk
+        session_auth_remember(user=request.user)
+        shell = page_shell_cached(attempt_id=attempt_id)
+    state = attempt_page_state(attempt_id=attempt_id, user_id=user_id)
     if state is None:
         raise Http404(_("Không tìm thấy lượt thi của bạn."))
     now = timezone.now()
@@ -185,7 +199,6 @@ def attempt_page(request, attempt_id: int):
     )
     if state.is_finished:
         return redirect("quizzes:result", attempt_id=attempt_id)
-    shell = page_shell_cached(attempt_id=attempt_id)
     if not settled or now >= state.deadline + state.grace or shell is None:
         # Rare: a session to bind or refuse, an attempt to finalise, or the page to render.
         attempt = _attempt_or_404(request, attempt_id)
@@ -198,7 +211,9 @@ def attempt_page(request, attempt_id: int):
             return redirect("quizzes:result", attempt_id=attempt.pk)
         if shell is None:
             shell = page_shell_build(request=request, attempt=attempt)
-    return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
+    return HttpResponse(
+        page_html(request=request, shell=shell, state=state, now=now, user_id=user_id)
+    )
 
 
 def _save_payload(request):

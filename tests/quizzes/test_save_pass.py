@@ -170,3 +170,37 @@ def test_csrf_still_checked(participant, attempt_in_progress):
     response = _save(client, attempt_in_progress, save_pass=save_pass)
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+
+
+# The quiz page makes the same check of the session from the cache (participants.auth_backends
+# .session_signed_in), without loading the account.
+
+
+def test_quiz_page_after_logout_asks_for_login(player, attempt_in_progress):
+    url = reverse("quizzes:attempt", args=[attempt_in_progress.pk])
+    assert player.get(url).status_code == 200
+    assert player.get(url).status_code == 200  # the account's hash is now in the cache
+    session_cookie = player.cookies["sessionid"].value
+    player.post(reverse("account_logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = session_cookie
+    response = replay.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_quiz_page_after_password_change_elsewhere_asks_for_login(
+    player, participant, attempt_in_progress
+):
+    url = reverse("quizzes:attempt", args=[attempt_in_progress.pk])
+    assert player.get(url).status_code == 200
+    assert player.get(url).status_code == 200
+    participant.user.set_password("một-mật-khẩu-mới-2024")
+    participant.user.save()
+    response = player.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_quiz_page_of_another_person_is_not_found(player, attempt_in_progress, open_round):
+    theirs = attempt_start(participant=ParticipantFactory(), round=open_round).attempt
+    player.get(reverse("quizzes:attempt", args=[attempt_in_progress.pk]))
+    assert player.get(reverse("quizzes:attempt", args=[theirs.pk])).status_code == 404
