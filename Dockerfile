@@ -39,7 +39,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
     && SECRET_KEY=build-only-placeholder-never-used-at-runtime-0123456789abcdef \
        ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
-       REDIS_URL=redis://localhost:6379/0 sh -c '\
+       REDIS_URL=redis://localhost:6379/0 ADMIN_URL_PATH=build-placeholder/ sh -c '\
          python manage.py collectstatic --noinput \
          && if find . -name "*.po" -path "*/locale/*" | grep -q .; then \
               python manage.py compilemessages; fi' \

@@ -718,6 +718,7 @@ def main() -> None:
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "GUNICORN"))},
         "DJANGO_SETTINGS_MODULE": "contest_site.settings.production",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+        "ADMIN_URL_PATH": "quan-tri-bench/",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"https://127.0.0.1:{args.port}",
         "DATABASE_URL": args.dsn,

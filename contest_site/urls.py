@@ -5,7 +5,7 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.ratelimit import rate_limited
-from participants.views import ContestSignupView
+from participants.views import ContestSignupView, admin_login_view, login_view
 
 # The admin's titles name the contest platform, not Django.
 admin.site.site_header = _("Quản trị cuộc thi trực tuyến")
@@ -20,16 +20,20 @@ urlpatterns = [
     # Rate-limited before admin.site.urls, which would otherwise serve the login itself.
     path(
         f"{settings.ADMIN_URL_PATH}login/",
-        rate_limited("admin_login")(admin.site.login),
+        rate_limited("admin_login")(admin_login_view),
         name="admin_login_limited",
     ),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     # The consent on sign-up links the rules page, which content serves.
     path(
         "accounts/signup/",
-        ContestSignupView.as_view(rules_url=reverse_lazy("content:rules")),
+        rate_limited("signup", as_json=False)(
+            ContestSignupView.as_view(rules_url=reverse_lazy("content:rules"))
+        ),
         name="account_signup",
     ),
+    # Our limits per address and per number (participants.login_limits), not allauth's.
+    path("accounts/login/", login_view, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),
     path("", include("content.urls")),
@@ -44,6 +48,8 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A Vietnamese error page (JSON for JSON requests); 503 while the database is unreachable.
 handler500 = "contest_site.errors.server_error"
+# allauth's remaining limits (ACCOUNT_RATE_LIMITS) answer with this: Vietnamese, Retry-After.
+handler429 = "core.ratelimit.handler429"
 
 # The load-test harness's reference view (bench/), only when BENCH_ENDPOINTS is on.
 if settings.BENCH_ENDPOINTS:

@@ -66,7 +66,7 @@ def _scope(request) -> tuple[Contest, Round | None]:
     if number:
         round = (
             contest_rounds(contest=contest).filter(number=number).first()
-            if number.isdigit()
+            if number.isascii() and number.isdigit()
             else None
         )
         if round is None:

@@ -2,6 +2,8 @@
 through ACCOUNT_FORMS."""
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django.utils.translation import gettext_lazy as _
 
 CODE_LABEL = _("Mã xác minh (trong tin nhắn SMS)")
@@ -86,3 +88,30 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         )
         # allauth's English "Forgot your password?" link (the profile links the reset page).
         self.fields["oldpassword"].help_text = ""
+
+
+def _totp_code_field(form) -> None:
+    field = form.fields["code"]
+    field.label = _("Mã 6 số trong ứng dụng xác thực (hoặc một mã khôi phục)")
+    field.widget.attrs.update(
+        {"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"}
+    )
+
+
+class MfaAuthenticateForm(mfa_forms.AuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _totp_code_field(self)
+
+
+class MfaReauthenticateForm(mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _totp_code_field(self)
+
+
+class ActivateTotpForm(totp_forms.ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _totp_code_field(self)
+        self.fields["code"].label = _("Mã 6 số ứng dụng đang hiển thị")

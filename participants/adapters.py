@@ -1,9 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.ratelimit import wait_text
+
 from .auth_backends import user_cache_forget
+from .login_limits import known_device_remember, login_failure_record, login_guess_wait
 from .models import User
 from .phones import national_format, normalize_phone
 from .sms import sms_send
@@ -80,14 +84,35 @@ class ContestAccountAdapter(DefaultAccountAdapter):
         user.phone_verified = True
         user_cache_forget(user_id=user.pk)
 
-    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
-        """allauth keys its failed-login limit ("5/5m/key") on the email or username only; a
-        phone login has neither, so every account shared one key: five wrong passwords
-        anywhere on the site, or a handful of logins at the same moment (bench/: the 00h
-        rush), refused every login for five minutes. The phone number is the key here."""
-        key = super()._get_login_attempts_cache_key(request, **credentials)
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Our guess limits (participants.login_limits) instead of allauth's "login_failed",
+        which counted logins in progress as failures; the refusal says when to retry and the
+        login view answers it with 429."""
         phone = credentials.get("phone")
-        return f"{key}{phone}" if phone else key
+        if not phone:
+            return super().pre_authenticate(request, **credentials)
+        wait = login_guess_wait(request, phone=phone)
+        if wait:
+            request.login_retry_after = wait
+            raise forms.ValidationError(
+                _(
+                    "Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau %(wait)s, "
+                    "hoặc dùng chức năng Quên mật khẩu."
+                )
+                % {"wait": wait_text(wait)},
+                code="too_many_login_attempts",
+            )
+        return None
+
+    def authentication_failed(self, request, **credentials) -> None:
+        if credentials.get("phone"):
+            login_failure_record(request, phone=credentials["phone"])
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        if getattr(user, "phone", ""):
+            known_device_remember(request, response, phone=user.phone)
+        return response
 
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()
@@ -108,6 +133,7 @@ class ContestAccountAdapter(DefaultAccountAdapter):
                     phone=email,
                     message=_("Mã đặt lại mật khẩu Cuộc thi trực tuyến của bạn là %(code)s")
                     % {"code": context["code"]},
+                    purpose="password_reset",
                 )
             return
         super().send_mail(template_prefix, email, context)
@@ -129,3 +155,32 @@ class ContestAccountAdapter(DefaultAccountAdapter):
             message=_("Mã xác minh tài khoản Cuộc thi trực tuyến của bạn là %(code)s")
             % {"code": code},
         )
+
+
+class ContestMFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication for staff (participants.staff_mfa), in Vietnamese."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": gettext_lazy(
+            "Mã không đúng. Hãy nhập mã 6 số ứng dụng xác thực đang hiển thị, hoặc một mã khôi "
+            "phục chưa dùng."
+        ),
+        "cannot_delete_authenticator": gettext_lazy(
+            "Không thể tắt xác thực hai bước của tài khoản quản trị."
+        ),
+        "cannot_generate_recovery_codes": gettext_lazy(
+            "Hãy bật xác thực hai bước trước khi tạo mã khôi phục."
+        ),
+        "unverified_email": gettext_lazy("Hãy xác minh thông tin tài khoản trước."),
+        "add_email_blocked": gettext_lazy(
+            "Không thể thêm email cho tài khoản đang bật xác thực hai bước."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        # Staff keep their second factor while the site requires it (they may replace it by
+        # setting it up again after an organiser with user rights removes it in the admin).
+        from django.conf import settings
+
+        return not (settings.STAFF_MFA_REQUIRED and authenticator.user.is_staff)

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -374,3 +375,44 @@ class UnitLinkVisitAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# allauth's own admin for authenticators names its columns from the field names, in English.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Staff members' two-factor methods. Deleting a member's authenticators is the recovery
+    path for a lost phone (the member sets 2FA up again at the next login): superusers only."""
+
+    list_display = ["owner", "kind", "added_at", "last_used"]
+    list_filter = [("type", admin.ChoicesFieldListFilter)]
+    list_select_related = ["user"]
+    fields = ["owner", "kind", "added_at", "last_used"]
+    readonly_fields = fields
+
+    @admin.display(description=_("tài khoản"), ordering="user")
+    def owner(self, authenticator: Authenticator):
+        return authenticator.user
+
+    @admin.display(description=_("loại"), ordering="type")
+    def kind(self, authenticator: Authenticator) -> str:
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("thêm lúc"), ordering="created_at")
+    def added_at(self, authenticator: Authenticator):
+        return authenticator.created_at
+
+    @admin.display(description=_("dùng lần cuối"), ordering="last_used_at")
+    def last_used(self, authenticator: Authenticator):
+        return authenticator.last_used_at
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

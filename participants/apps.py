@@ -24,6 +24,11 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Người dự thi và đơn vị")
 
     def ready(self) -> None:
+        from allauth.mfa.models import Authenticator
+
+        # allauth's authenticator model has no verbose names: the admin would show it in English.
+        Authenticator._meta.verbose_name = _("phương thức xác thực hai bước")
+        Authenticator._meta.verbose_name_plural = _("phương thức xác thực hai bước")
         # Permissions of an app exist once its own post_migrate ran; syncing on every app's
         # signal (idempotent) leaves the groups complete after the last one.
         post_migrate.connect(_sync_organiser_groups, dispatch_uid="organiser_groups_sync")

@@ -3,6 +3,7 @@ import contextlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,11 @@ class User(AbstractUser):
         return self.get_full_name()
 
 
+# A province's largest bodies count tens of thousands; a typo of several extra digits is
+# refused clearly (above 2,147,483,647 PostgreSQL itself refused it with a 500).
+UNIT_HEADCOUNT_MAX = 10_000_000
+
+
 class Unit(models.Model):
     """A node of the unit tree: the department, its offices, attached units, unions."""
 
@@ -115,6 +121,12 @@ class Unit(models.Model):
     headcount = models.PositiveIntegerField(
         _("số người đăng ký chỉ tiêu"),
         default=0,
+        validators=[
+            MaxValueValidator(
+                UNIT_HEADCOUNT_MAX,
+                message=_("Số người của một đơn vị tối đa là 10.000.000."),
+            )
+        ],
         help_text=_("Số cán bộ, công chức, viên chức, người lao động, đoàn viên của đơn vị."),
     )
     sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)

@@ -5,8 +5,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Mobile prefixes after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x, then 8 digits.
-_MOBILE_NATIONAL = re.compile(r"^0[35789]\d{8}$")
+# Mobile prefixes after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x, then 8 digits. ASCII
+# digits only: `\d` alone also matched "１" or "٨", which the database's check then refused (500).
+_MOBILE_NATIONAL = re.compile(r"^0[35789][0-9]{8}$")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 
 INVALID_PHONE_MESSAGE = _(

@@ -18,6 +18,7 @@ from core.spreadsheets import SpreadsheetError, spreadsheet_rows_read
 
 from .models import (
     PERSONAL_DATA_CODENAME,
+    UNIT_HEADCOUNT_MAX,
     DataDeletionRequest,
     Participant,
     Unit,
@@ -283,6 +284,8 @@ def _unit_rows_parse(rows: list[list[str]]) -> tuple[list[UnitImportRow], list[s
         else:
             if headcount < 0:
                 row_errors.append(_("số người không được âm"))
+            elif headcount > UNIT_HEADCOUNT_MAX:
+                row_errors.append(_("số người tối đa là 10.000.000"))
         if parent_code and parent_code == code:
             row_errors.append(_("đơn vị không thể là cấp trên của chính nó"))
         if row_errors:

@@ -1,13 +1,16 @@
 from allauth.account.views import SignupView
+from allauth.account.views import login as allauth_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.ratelimit import client_ip
+from core.ratelimit import client_ip, rate_limited
 from core.text import slugify_vi
 
 from .forms import ProfileForm
@@ -97,6 +100,32 @@ def unit_qr(request, code: str, fmt: str):
         fmt=fmt,
         filename=f"qr-{slugify_vi(unit.code)}",
     )
+
+
+@rate_limited("login", as_json=False)
+def login_view(request, *args, **kwargs):
+    """allauth's login behind our per-address limit; a refusal by the guess limits
+    (participants.login_limits) is the login form with its message, answered 429."""
+    response = allauth_login(request, *args, **kwargs)
+    wait = getattr(request, "login_retry_after", 0)
+    if wait:
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def admin_login_view(request):
+    """The admin's login page: the site's own login (phone number, password, then the
+    two-factor code), so that staff pass the same limits and 2FA as everywhere."""
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect(next_url)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 class ContestSignupView(SignupView):

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
-from core.ratelimit import client_ip, rate_limited, request_allowed, too_many_requests
+from core.ratelimit import client_ip, rate_limited, request_retry_after, too_many_requests
 from participants.auth_backends import session_auth_remember, session_signed_in
 from rounds.models import Round
 
@@ -46,6 +46,9 @@ from .services import (
 
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
+# Row ids are 64-bit: SQLite's driver raises OverflowError on a larger number (500) where
+# PostgreSQL merely finds nothing, so a bigger one is refused before any query.
+ID_MAX = 2**63 - 1
 
 
 def _refusal(request, error: AttemptError):
@@ -237,6 +240,8 @@ def _save_payload(request):
         seq = int(payload["seq"])
         question_id = payload.get("question")
         question_id = int(question_id) if question_id is not None else None
+        if question_id is not None and not 0 < question_id <= ID_MAX:
+            raise ValueError
         choices = payload.get("choices", [])
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             raise ValueError
@@ -250,10 +255,6 @@ def _save_payload(request):
     return seq, question_id, choices, prediction
 
 
-def _save_rate_limited(request, *, user_id: int | None) -> bool:
-    return not request_allowed(request, scope="answer_save", user_id=user_id)
-
-
 @require_POST
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
@@ -265,7 +266,9 @@ def answer_save_view(request, attempt_id: int):
     cost CPU on the most frequent request of the site."""
     parsed = _save_payload(request)
     if isinstance(parsed, JsonResponse):
-        return parsed
+        # A bad body counts against the limits too (Django's check names the account).
+        wait = request_retry_after(request, scope="answer_save")
+        return too_many_requests(request, as_json=True, retry_after=wait) if wait else parsed
     seq, question_id, choices, prediction = parsed
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     token = request.META.get("HTTP_X_ATTEMPT_PASS")
@@ -297,8 +300,9 @@ def answer_save_view(request, attempt_id: int):
                 "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
             )
         user_id = request.user.pk
-    if _save_rate_limited(request, user_id=user_id):
-        return too_many_requests(request, as_json=True)
+    wait = request_retry_after(request, scope="answer_save", user_id=user_id)
+    if wait:
+        return too_many_requests(request, as_json=True, retry_after=wait)
     try:
         saved = attempt_answer_record(
             user_id=user_id,
@@ -324,9 +328,11 @@ def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int
     """The answers a plain form submit carried: fields q<question id> = option tokens."""
     answers: dict[int, list[int]] = {}
     for key in request.POST:
-        if not key.startswith("q") or not key[1:].isdigit():
+        if not key.startswith("q") or not (key[1:].isascii() and key[1:].isdigit()):
             continue
         question_id = int(key[1:])
+        if question_id > ID_MAX:
+            raise AttemptError("invalid_choice", _("Phương án không thuộc câu hỏi này."))
         ids = choice_ids_from_tokens(
             attempt_id=attempt_id, question_id=question_id, tokens=request.POST.getlist(key)
         )
@@ -336,7 +342,8 @@ def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int
     raw = request.POST.get("prediction", "").strip().replace(".", "")
     prediction = None
     if raw:
-        if not raw.isdigit():
+        # isdigit() alone accepts "²" and "١", which int() then refuses or reads.
+        if not (raw.isascii() and raw.isdigit()):
             raise AttemptError(
                 "invalid_prediction", _("Số dự đoán phải là số nguyên từ 0 đến 10.000.000.")
             )

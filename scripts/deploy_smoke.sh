@@ -45,6 +45,7 @@ export DJANGO_SETTINGS_MODULE=contest_site.settings.production
 export SECRET_KEY
 SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
 export ALLOWED_HOSTS=smoke.example.test SITE_URL=https://smoke.example.test
+export ADMIN_URL_PATH=quan-tri-smoke/
 export DATABASE_URL="$scratch_url" REDIS_URL="$redis_url" CELERY_BROKER_URL=""
 export STATIC_ROOT="$work/static" MEDIA_ROOT="$work/media" VAR_DIR="$work/var"
 export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=2 GUNICORN_THREADS=2

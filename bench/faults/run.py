@@ -70,6 +70,7 @@ class Stack:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "contest_site.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "ADMIN_URL_PATH": "quan-tri-faults/",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": f"http://127.0.0.1:{web_port}",
             "SECURE_SSL_REDIRECT": "false",  # no TLS proxy in front: plain HTTP on 127.0.0.1

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "core",
     "participants",
@@ -79,6 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A 429 with the time to retry for RateLimited raised anywhere (allauth's flows included).
+    "core.ratelimit.RateLimitedMiddleware",
+    # Staff reach the admin only after two-factor authentication (STAFF_MFA_REQUIRED).
+    "participants.staff_mfa.StaffTwoFactorMiddleware",
 ]
 # What a JSON endpoint needs of the stack above, in the same order; tests/core/test_lean.py
 # checks that the autosave's URL matches LEAN_PATHS.
@@ -280,18 +285,28 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = env_bool("PHONE_VERIFICATION_ENABLED", True)
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    # SMS codes cost money and can be guessed: one code per number every 30 s, a few per IP;
-    # each code accepts PHONE_VERIFICATION_MAX_ATTEMPTS wrong entries, then a new one is needed.
-    "verify_phone": "1/30s/key,3/m/ip,20/h/ip",
-    "change_phone": "1/m/user,5/h/user",
-    "reset_password": "10/m/ip,3/5m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
-}
+# Our own limits (core.ratelimit) count logins, sign-ups, failed passwords and SMS (RATE_LIMITS
+# below): allauth's counted every login in progress as a failure per IP and answered its
+# exceptions with a 500. What is left to allauth is per account or a flood guard per IP; with
+# RATE_LIMITS_ENABLED=false none of them applies (False switches all of allauth's off).
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+ACCOUNT_RATE_LIMITS = (
+    {
+        "login": "",
+        # Only the two-factor codes count here (per account); passwords: participants.login_limits.
+        "login_failed": "5/5m/key",
+        "signup": "",
+        # Every SMS passes participants.sms's limits; each code accepts
+        # PHONE_VERIFICATION_MAX_ATTEMPTS wrong entries, then a new one is needed.
+        "verify_phone": "",
+        "change_phone": "1/m/user,5/h/user",
+        "reset_password": "60/m/ip",
+        "reset_password_from_key": "60/m/ip",
+        "change_password": "5/m/user",
+    }
+    if RATE_LIMITS_ENABLED
+    else False
+)
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 # SMS codes are six digits, typed on a phone's number pad (letters were awkward there); three
 # wrong entries end a code, so a guess succeeds once in 333,333 tries.
@@ -299,13 +314,51 @@ SMS_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = SMS_CODE_FORMAT
 ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = SMS_CODE_FORMAT
 ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
-# Our own limits (core.ratelimit): count/period/per, per user and per IP address.
-RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+# Our own limits (core.ratelimit): count/period/per. "ip" is the client's address (offices
+# and mobile carriers put hundreds of people behind one: the figures per IP are generous);
+# "phone" a number, "phone_ip" a number from one address, "device" a number on a device where
+# it logged in before (participants.login_limits), "all" the whole site.
 RATE_LIMITS = {
     "attempt_start": os.environ.get("RATE_LIMIT_ATTEMPT_START", "10/m/user,600/m/ip"),
     "answer_save": os.environ.get("RATE_LIMIT_ANSWER_SAVE", "120/m/user,6000/m/ip"),
     "attempt_submit": os.environ.get("RATE_LIMIT_ATTEMPT_SUBMIT", "20/m/user,600/m/ip"),
     "admin_login": os.environ.get("RATE_LIMIT_ADMIN_LOGIN", "10/m/ip,30/h/ip"),
+    # Wrong passwords of one staff account from every address together (except on a device
+    # where it logged in before): the admin's own limit per account.
+    "login_failed_staff": os.environ.get("RATE_LIMIT_LOGIN_FAILED_STAFF", "10/h/phone"),
+    # Login and sign-up requests from one address: a whole office at once gets through.
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "200/m/ip,2000/h/ip"),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "100/m/ip,1000/h/ip"),
+    # Wrong passwords, counted after the fact: per number from one address (others elsewhere
+    # are not locked out), and per address over all numbers (guessing many accounts).
+    "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "5/15m/phone_ip,100/15m/ip"),
+    # On a device where the number logged in before: its own count, nobody else's.
+    "login_failed_known_device": os.environ.get("RATE_LIMIT_LOGIN_FAILED_DEVICE", "10/15m/device"),
+    # Past this many failures of a number from everywhere, unknown devices get one try per
+    # LOGIN_SLOW_DOWN_SECONDS (slowed down, never locked out).
+    "login_failed_number": os.environ.get("RATE_LIMIT_LOGIN_FAILED_NUMBER", "20/h/phone"),
+    # SMS: per number first (one every 30 s, 5 an hour), then per address (≥ 300 sign-ups an
+    # hour from one office), password-reset SMS lower per address.
+    "sms": os.environ.get("RATE_LIMIT_SMS", "1/30s/phone,5/h/phone,400/h/ip"),
+    "sms_password_reset": os.environ.get("RATE_LIMIT_SMS_PASSWORD_RESET", "30/h/ip"),
+}
+LOGIN_SLOW_DOWN_SECONDS = int(os.environ.get("LOGIN_SLOW_DOWN_SECONDS") or 30)
+# At most this many SMS a site sends per hour (0: no cap), whatever their purpose: the bill's
+# ceiling when someone scripts sign-ups or password resets from many addresses.
+SMS_BUDGET_PER_HOUR = int(os.environ.get("SMS_BUDGET_PER_HOUR") or 2000)
+# Two-factor authentication (allauth's mfa): an authenticator app (TOTP) with recovery codes.
+# Staff must set it up before they can use the admin (participants.staff_mfa); off by default
+# only in development (DEBUG, `make run`'s demo logins; see README), always on in production.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not DEBUG)
+MFA_ADAPTER = "participants.adapters.ContestMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code of the previous or next 30 s is accepted too: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER") or "Cuoc thi truc tuyen"
+MFA_FORMS = {
+    "authenticate": "participants.account_forms.MfaAuthenticateForm",
+    "reauthenticate": "participants.account_forms.MfaReauthenticateForm",
+    "activate_totp": "participants.account_forms.ActivateTotpForm",
 }
 # The 00h rush (core.admission): "Vào thi" beyond what the site can serve gets a place in a
 # queue and a waiting page that refreshes itself. START_QUEUE_RATE: starts a second the whole

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, LOGGING, SITE_URL, env_bool, env_list
+from .base import ADMIN_URL_PATH, CACHES, LOGGING, SITE_URL, env_bool, env_list
 
 
 def _required(name: str, hint: str) -> str:
@@ -25,6 +25,8 @@ def _required(name: str, hint: str) -> str:
 
 
 DEBUG = False
+# Every staff account uses two-factor authentication for the admin, whatever the environment says.
+STAFF_MFA_REQUIRED = True
 SECRET_KEY = _required(
     "SECRET_KEY",
     'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))".',
@@ -37,6 +39,16 @@ _required("DATABASE_URL", "Production runs on PostgreSQL: postgres://user:passwo
 _required(
     "REDIS_URL", "Production needs Redis for cache, sessions and Celery: redis://host:6379/0."
 )
+
+# The admin's address is the first thing scanners try: Django's default and the example's value
+# (.env.example) are refused, so that each site has its own.
+ADMIN_URL_PATHS_REFUSED = ("admin/", "quan-tri/")
+if ADMIN_URL_PATH in ADMIN_URL_PATHS_REFUSED or ADMIN_URL_PATH == "/":
+    raise ImproperlyConfigured(
+        f"ADMIN_URL_PATH is {ADMIN_URL_PATH!r}, a path every scanner tries. Choose one of your "
+        'own, e.g. quan-tri-<random>/ with: python -c "import secrets; '
+        "print('quan-tri-' + secrets.token_hex(4) + '/')\". See .env.example."
+    )
 
 _site = urlsplit(SITE_URL)
 # Django already trusts its own https origin behind the proxy; add the public address (and

@@ -47,3 +47,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{TEST_KEY_PREFIX}:",
 }
 SMS_SENDER = "participants.sms.OutboxSmsSender"
+# Admin tests sign organisers in with force_login; the two-factor tests switch this on
+# (tests/participants/test_staff_mfa.py).
+STAFF_MFA_REQUIRED = False

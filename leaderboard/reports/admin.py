@@ -69,7 +69,8 @@ class OfficialReportSettingsAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         stored = None
-        if request.POST.get("object_id", "").isdigit():
+        object_id = request.POST.get("object_id", "")
+        if object_id.isascii() and object_id.isdigit():
             stored = OfficialReportSettings.objects.filter(pk=request.POST["object_id"]).first()
         form = self.get_form(request, stored)(request.POST, instance=stored)
         if not form.is_valid():

@@ -39,10 +39,11 @@ def _violations(page) -> list[str]:
 
 def _admin_login(page, live_server):
     user = UserFactory(is_staff=True, is_superuser=True)
+    # The admin's login is the site's own login page (issue 14: same limits, then 2FA).
     page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", user.phone)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.fill("input[name=login]", user.phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
     page.wait_for_url(live_server.url + reverse("admin:index"))
     assert _violations(page) == []
 

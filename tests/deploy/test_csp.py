@@ -12,7 +12,7 @@ def _directives(header: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["operations:home", "account_login", "admin:login"])
+@pytest.mark.parametrize("name", ["operations:home", "account_login", "account_signup"])
 def test_pages_forbid_inline_scripts_and_framing(client, name):
     response = client.get(reverse(name))
 

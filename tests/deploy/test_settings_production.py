@@ -27,6 +27,7 @@ def _environment(**overrides: str | None) -> dict[str, str]:
             "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest"
         ),
         REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        ADMIN_URL_PATH="quan-tri-5c1e/",
     )
     for key, value in overrides.items():
         if value is None:
@@ -104,6 +105,33 @@ def test_admin_lives_at_the_configured_path():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "/quan-tri-7f3a/"
+
+
+def _example_admin_path() -> str:
+    line = next(
+        line
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line.startswith("ADMIN_URL_PATH=")
+    )
+    return line.partition("=")[2].strip()
+
+
+@pytest.mark.parametrize("path", ["admin/", "/admin", "admin", _example_admin_path(), "", None])
+def test_a_guessable_admin_path_stops_the_start(path):
+    result = _run("", ADMIN_URL_PATH=path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ADMIN_URL_PATH is" in result.stderr
+    assert "Choose one of your own" in result.stderr
+
+
+def test_staff_two_factor_cannot_be_switched_off_in_production():
+    result = _run(
+        "from django.conf import settings; print(settings.STAFF_MFA_REQUIRED)",
+        STAFF_MFA_REQUIRED="false",
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
 
 
 def test_debug_cannot_be_switched_on_from_the_environment():

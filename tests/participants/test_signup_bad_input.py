@@ -26,6 +26,15 @@ hostile_text = st.one_of(
 )
 
 
+# Digits of other scripts (full-width "１", Arabic-Indic "٨", "²") in a number that would
+# otherwise be valid, or anything that is not a mobile number.
+hostile_phones = st.builds(
+    lambda position, digit: "0987654321"[:position] + digit + "0987654321"[position + 1 :],
+    st.integers(min_value=1, max_value=9),
+    st.sampled_from("１２３９٨٣۵²³०१"),
+) | hostile_text.filter(lambda v: not v.strip().isdigit())
+
+
 @pytest.fixture
 def world(db):
     sms.outbox.clear()
@@ -50,7 +59,16 @@ def _snapshot():
 )
 def test_signup_refuses_bad_input_clearly(world, data):
     form = _signup_data(world["unit"])
-    fields = ["full_name", "date_of_birth", "gender", "unit", "cccd", "password2", "consent"]
+    fields = [
+        "full_name",
+        "date_of_birth",
+        "gender",
+        "unit",
+        "cccd",
+        "password2",
+        "consent",
+        "phone",
+    ]
     broken = data.draw(st.lists(st.sampled_from(fields), min_size=1, max_size=3, unique=True))
     for name in broken:
         if name == "cccd":
@@ -59,6 +77,19 @@ def test_signup_refuses_bad_input_clearly(world, data):
             )
             if value == "" or (value.isascii() and value.isdigit() and len(value) == 12):
                 value = world["other"].cccd  # the optional CCCD, only ever another person's
+        elif name == "phone":
+            # Digits of other scripts (full-width "１", Arabic-Indic "٨", "²") in a number
+            # that would otherwise be valid, or anything that is not a mobile number.
+            value = data.draw(
+                st.builds(
+                    lambda position, digit: (
+                        "0987654321"[:position] + digit + "0987654321"[position + 1 :]
+                    ),
+                    st.integers(min_value=1, max_value=9),
+                    st.sampled_from("１２３９٨٣۵²³०१"),
+                )
+                | hostile_text.filter(lambda v: not v.strip().isdigit())
+            )
         elif name == "consent":
             value = ""
         elif name == "password2":
@@ -82,5 +113,22 @@ def test_signup_refuses_bad_input_clearly(world, data):
     page = response.content.decode()
     assert "errorlist" in page
     assert any(ch in VIETNAMESE for ch in page.lower())
+    assert _snapshot() == before
+    assert not sms.outbox
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=False)
+@given(phone=hostile_phones)
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_signup_with_only_the_phone_wrong_is_refused_clearly(world, phone):
+    before = _snapshot()
+    response = Client().post(reverse("account_signup"), _signup_data(world["unit"], phone=phone))
+    assert response.status_code == 400, (phone, response.status_code)
+    assert "Số điện thoại" in response.content.decode()
     assert _snapshot() == before
     assert not sms.outbox

@@ -4,6 +4,7 @@ attempt, question and option ids thrown at the start, autosave and submit endpoi
 change to anyone else's rows."""
 
 import json
+import re
 
 import pytest
 from django.test import Client, override_settings
@@ -221,8 +222,12 @@ def test_submit_refuses_bad_input_and_never_touches_others(scene, data):
             ),
             # A prediction that is not a whole number in range.
             st.text(min_size=1, max_size=30)
-            .filter(lambda t: not t.strip().replace(".", "").isdigit())
+            .filter(lambda t: not re.fullmatch(r"[0-9]+", t.strip().replace(".", "")))
             .map(lambda t: {"prediction": t}),
+            # Digits that str.isdigit() accepts but are not 0-9: "²", "１２", "٣".
+            st.lists(st.sampled_from("0123456789²³¹１２٣۵०"), min_size=1, max_size=8)
+            .filter(lambda chars: not set(chars) <= set("0123456789"))
+            .map(lambda chars: {"prediction": "".join(chars)}),
             st.integers(min_value=10_000_001, max_value=10**30).map(
                 lambda n: {"prediction": str(n)}
             ),
