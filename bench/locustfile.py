@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 
 import gevent
+import gevent.pool
 from locust import FastHttpUser, events, task
 from locust.exception import StopUser
 
@@ -115,19 +116,29 @@ class Participant(FastHttpUser):
 
     # --- (b) the 00h opening ---------------------------------------------------------------
     def rush(self):
+        """Each person presses at their scheduled moment in a greenlet of their own, so that
+        a person kept on the waiting page never delays the next one's press (the user only
+        shares its connections, which a waiting person does not hold while it waits)."""
+        people = gevent.pool.Group()
         while True:
             index = next(_next_person)
             if index >= len(PEOPLE):
+                people.join()
                 raise StopUser()
             scheduled = STARTS_AT + WINDOW * index / len(PEOPLE)
             delay = scheduled - time.time()
             if delay > 0:
                 gevent.sleep(delay)
-            person = PEOPLE[index]
-            headers = _headers(person["session"], _ip(index + 1))
+            people.spawn(self._rush_person, index)
+
+    def _rush_person(self, index: int) -> None:
+        person = PEOPLE[index]
+        headers = _headers(person["session"], _ip(index + 1))
+        try:
             location = self._start_through_the_queue(headers)
             if location:
                 self.client.get(location, headers=headers, name="quiz page (after start)")
+        finally:
             _done["n"] += 1
             if _done["n"] >= len(PEOPLE):
                 gevent.spawn_later(0.5, self.environment.runner.quit)
