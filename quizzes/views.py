@@ -180,6 +180,8 @@ def attempt_page(request, attempt_id: int):
     round trip that reads the page rendered once for the attempt (quizzes/page.py); the
     attempt's changing values in one query. When the cache cannot vouch for the session,
     Django's check (login_required's)."""
+    if attempt_id > ID_MAX:  # no such row (SQLite would raise on the number)
+        raise Http404(_("Không tìm thấy lượt thi của bạn."))
     shell_key = page_shell_key(attempt_id=attempt_id)
     user_id, found = session_signed_in(
         session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), keys=[shell_key]
@@ -272,34 +274,29 @@ def answer_save_view(request, attempt_id: int):
     seq, question_id, choices, prediction = parsed
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     token = request.META.get("HTTP_X_ATTEMPT_PASS")
+    save_pass = (
+        save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
+        if token
+        else None
+    )
     context = content = None
-    if token is not None:
-        save_pass = save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
-        if save_pass is None:
-            return _json_error(
-                "invalid_pass",
-                _("Trang làm bài đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi chọn lại."),
-                403,
-            )
+    signed_in = False
+    if save_pass is not None:
         signed_in, content = save_pass_signed_in(
             save_pass=save_pass, session_key=session_key, question_id=question_id
         )
-        if signed_in:
-            user_id = save_pass.user_id
-        else:  # not vouched for by the cache: Django's check (and the flush of a stale session)
-            if not request.user.is_authenticated or request.user.pk != save_pass.user_id:
-                return _json_error(
-                    "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
-                )
-            session_auth_remember(user=request.user)
-            user_id = request.user.pk
+    if signed_in:
+        user_id = save_pass.user_id
         context = save_pass.context(session_key=session_key)
     else:
+        # No pass, a pass of another session (a login in another tab) or one the cache
+        # cannot vouch for: Django's check of the session, and the cached attempt facts.
         if not request.user.is_authenticated:
             return _json_error(
                 "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
             )
         user_id = request.user.pk
+        session_auth_remember(user=request.user)
     wait = request_retry_after(request, scope="answer_save", user_id=user_id)
     if wait:
         return too_many_requests(request, as_json=True, retry_after=wait)
