@@ -220,6 +220,8 @@ def attempts_prestart(args) -> None:
     by_user = {
         p.user_id: p for p in Participant.objects.filter(user_id__in=[p["user"] for p in people])
     }
+    from quizzes.save_pass import save_pass_issue
+
     out = []
     for person in people:
         attempt = attempt_start(participant=by_user[person["user"]], round=round).attempt
@@ -233,7 +235,24 @@ def attempts_prestart(args) -> None:
             }
             for row in rows
         ]
-        out.append({"session": person["session"], "attempt": attempt.pk, "questions": questions})
+        # The autosave's pass, as the quiz page gives it to its script (quizzes.save_pass).
+        save_pass = save_pass_issue(
+            attempt_id=attempt.pk,
+            participant_id=attempt.participant_id,
+            user_id=person["user"],
+            deadline=attempt.deadline,
+            grace=round.contest.grace,
+            bound=round.contest.bind_attempt_to_session,
+            session_key=person["session"],
+        )
+        out.append(
+            {
+                "session": person["session"],
+                "attempt": attempt.pk,
+                "questions": questions,
+                "pass": save_pass,
+            }
+        )
     _write(args.out, out)
 
 

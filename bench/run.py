@@ -383,7 +383,8 @@ def warm_up(args, items: list[dict]) -> None:
         try:
             connection.request("GET", f"/bai-thi/{item['attempt']}/", headers=headers)
             connection.getresponse().read()
-            connection.request("POST", f"/bai-thi/{item['attempt']}/luu/", body, headers)
+            connection.request("POST", f"/bai-thi/{item['attempt']}/luu/", body,
+                               {**headers, "X-Attempt-Pass": item["pass"]})  # fmt: skip
             connection.getresponse().read()
         finally:
             connection.close()
@@ -407,7 +408,7 @@ def scenario_ceilings(args, stack, env, state) -> dict:
             if position < len(item["questions"]):
                 q = item["questions"][position]
                 lines.append(f"{item['session']} {item['attempt']} {q['id']} {q['tokens'][0]} "
-                             f"{q['tokens'][1]}")  # fmt: skip
+                             f"{q['tokens'][1]} {item['pass']}")  # fmt: skip
     records.write_text("\n".join(lines) + "\n")
     seconds = args.ceiling_seconds
     out = {}

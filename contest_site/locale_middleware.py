@@ -16,3 +16,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class JsonLocaleMiddleware(VietnameseFirstLocaleMiddleware):
+    """The same choice of language for the JSON autosave (core.lean), its messages included,
+    without LocaleMiddleware's response headers (Content-Language, and Vary: Accept-Language,
+    a header this site never reads): nothing caches or shows a save's answer."""
+
+    def process_response(self, request, response):
+        return response

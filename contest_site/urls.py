@@ -14,6 +14,9 @@ admin.site.site_title = _("Quản trị cuộc thi")
 admin.site.index_title = _("Ban Tổ chức")
 
 urlpatterns = [
+    # First: the participant's quiz page and autosave, the most frequent requests, resolve
+    # without trying the patterns of every other page (their paths share no prefix with them).
+    path("", include("quizzes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Rate-limited before admin.site.urls, which would otherwise serve the login itself.
     path(
@@ -34,7 +37,6 @@ urlpatterns = [
     path("accounts/login/", login_view, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls")),
-    path("", include("quizzes.urls")),
     path("", include("content.urls")),
     path("", include("leaderboard.urls")),
     # The home page, /healthz and the other pages that span apps.

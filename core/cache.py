@@ -104,6 +104,10 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
+    def validate_key(self, key):
+        """No check: Django's warns about keys memcached would refuse (a loop over every
+        character of every key, on every call); Redis takes any key."""
+
     get = _degrade_to(_default_of_get)(RedisCache.get)
     get_many = _degrade_to(lambda *a, **k: {})(RedisCache.get_many)
     has_key = _degrade_to(lambda *a, **k: False)(RedisCache.has_key)
@@ -125,6 +129,23 @@ class ResilientRedisCache(RedisCache):
             _SLOT_TAKE, 1, self.make_and_validate_key(key), repr(now), repr(step), ttl
         )
         return float(slot)
+
+    @_degrade_to(lambda counters: [None] * len(counters))
+    def counters_hit(self, counters: list[tuple[str, int]]) -> list[int | None]:
+        """Add one to each counter (key, lifetime in seconds) and return the new counts, in
+        one round trip (a pipeline of INCR and EXPIRE … NX: the lifetime is set by the first
+        hit of a window and never extended). When Redis is down: None for each (not counted).
+        The rate limits' counters (core.ratelimit): two limits were four round trips."""
+        if not counters:
+            return []
+        client = self._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        for key, lifetime in counters:
+            made = self.make_and_validate_key(key)
+            pipe.incr(made)
+            pipe.expire(made, lifetime, nx=True)
+        results = pipe.execute()
+        return [int(count) for count in results[0::2]]
 
     @_degrade_to(lambda *a, **k: False)
     def clear(self) -> bool:

@@ -11,9 +11,14 @@ seen at the latest after USER_CACHE_TIMEOUT.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
+from django.utils.crypto import constant_time_compare
+from django.utils.module_loading import import_string
 
 from .models import UnitRepresentative, User
 
@@ -46,7 +51,66 @@ def user_cached(*, user_id) -> User | None:
 
 
 def user_cache_forget(*, user_id) -> None:
-    cache.delete(_user_cache_key(user_id))
+    cache.delete_many([_user_cache_key(user_id), _auth_hash_key(user_id)])
+
+
+# --- The signed-in check of the autosave, without loading the account -------------------------
+#
+# Django's check (AuthenticationMiddleware → auth.get_user) reads the session, loads the account
+# and compares the session's password hash with the account's. The autosave makes it from two
+# small cache values read in the caller's one round trip: the session as cached_db keeps it, and
+# the account's current session hash (`_auth_hash_key`, dropped with the cached account on
+# every save of it, so a password change or a deactivation is seen at once). Anything missing
+# or different sends the request to Django's own check, which flushes a stale session.
+
+
+def _auth_hash_key(user_id) -> str:
+    return f"auth-hash:v1:{user_id}"
+
+
+def session_auth_keys(*, session_key: str, user_id: int) -> tuple[str, str] | None:
+    """The cache keys of the session and of the account's session hash, or None when the
+    session engine does not keep sessions in this cache (then only Django's check applies)."""
+    engine = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    if not issubclass(engine, CachedDbSessionStore) or settings.SESSION_CACHE_ALIAS != "default":
+        return None
+    return engine.cache_key_prefix + session_key, _auth_hash_key(user_id)
+
+
+def session_auth_valid(*, session_data, auth_hash, user_id: int) -> bool:
+    """True when the session (as read from the cache) is signed in as `user_id` with the
+    account's current password: what auth.get_user would accept, from values already read."""
+    if not isinstance(session_data, dict) or not isinstance(auth_hash, str) or not auth_hash:
+        return False
+    return str(session_data.get(SESSION_KEY)) == str(user_id) and constant_time_compare(
+        session_data.get(HASH_SESSION_KEY) or "", auth_hash
+    )
+
+
+def session_signed_in(*, session_key: str, keys: list[str]) -> tuple[int | None, dict]:
+    """The account the session is signed in as, checked as `session_auth_valid` checks it
+    (two cache round trips: the session with the caller's `keys`, then the account's hash),
+    and the values of `keys`. None for the account when the cache cannot vouch for it: the
+    caller then makes Django's full check (request.user)."""
+    session_keys = session_auth_keys(session_key=session_key, user_id=0) if session_key else None
+    if session_keys is None:
+        return None, {}
+    found = cache.get_many([session_keys[0], *keys])
+    data = found.pop(session_keys[0], None)
+    user_id = data.get(SESSION_KEY) if isinstance(data, dict) else None
+    if user_id is None or not str(user_id).isdigit():
+        return None, found
+    auth_hash = cache.get(_auth_hash_key(user_id))
+    if not session_auth_valid(session_data=data, auth_hash=auth_hash, user_id=user_id):
+        return None, found
+    return int(user_id), found
+
+
+def session_auth_remember(*, user) -> None:
+    """Keep the account's session hash for `session_auth_valid`, after Django's check let the
+    request in; as long as the cached account (a QuerySet.update() is seen as late)."""
+    if user.is_authenticated and user.is_active:
+        cache.set(_auth_hash_key(user.pk), user.get_session_auth_hash(), USER_CACHE_TIMEOUT)
 
 
 class _CachedGetUser:

@@ -34,6 +34,7 @@ from core.a11y import page_classes
 from core.csrf import csrf_token_masked
 
 from .models import Attempt
+from .save_pass import save_pass_issue
 from .selectors import AttemptPageState, attempt_questions
 from .templatetags.quiz_extras import clock_ms
 
@@ -202,7 +203,13 @@ def page_shell_build(*, request, attempt: Attempt, questions=None) -> PageShell:
 
 
 def page_shell_cached(*, attempt_id: int) -> PageShell | None:
-    return cache.get(_shell_key(attempt_id, translation.get_language()))
+    return cache.get(page_shell_key(attempt_id=attempt_id))
+
+
+def page_shell_key(*, attempt_id: int) -> str:
+    """The cache key of the attempt's page in the request's language (read by the caller
+    together with the session, in one round trip)."""
+    return _shell_key(attempt_id, translation.get_language())
 
 
 def _messages_html(request) -> str:
@@ -212,12 +219,28 @@ def _messages_html(request) -> str:
     return render_to_string("includes/messages.html", {"messages": messages})
 
 
-def page_html(*, request, shell: PageShell, state: AttemptPageState, now: datetime) -> str:
+def page_html(
+    *, request, shell: PageShell, state: AttemptPageState, now: datetime, user_id: int
+) -> str:
     """The page of an attempt in progress for this request: the shell with the attempt's
     saved answers, sequence numbers, prediction and time left."""
     remaining_ms = max(int((state.deadline - now).total_seconds() * 1000), 0)
+    session_key = request.session.session_key or ""
     config = {
         "saveUrl": shell.save_url,
+        # The autosave's pass for this session (quizzes.save_pass): no key, no secret, only
+        # the attempt's own facts and a signature.
+        "savePass": save_pass_issue(
+            attempt_id=state.attempt_id,
+            participant_id=state.participant_id,
+            user_id=user_id,
+            deadline=state.deadline,
+            grace=state.grace,
+            bound=state.bind_to_session,
+            session_key=session_key,
+        )
+        if session_key
+        else "",
         "resultUrl": shell.result_url,
         "remainingMs": remaining_ms,
         "stopBeforeMs": AUTOSAVE_STOP_SECONDS * 1000,

@@ -217,8 +217,17 @@ def choice_token(*, attempt_id: int, choice_id: int) -> str:
     """The name an option has in one attempt's page. Database ids could give the correct
     option away (it is often written first, so it gets the lowest id); a keyed hash per
     attempt carries no order."""
-    message = f"choice:{attempt_id}:{choice_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+    keyed = _choice_hmac.get(settings.SECRET_KEY)
+    if keyed is None:  # the key's padding computed once per process, not per option
+        keyed = _choice_hmac[settings.SECRET_KEY] = hmac.new(
+            settings.SECRET_KEY.encode(), digestmod=hashlib.sha256
+        )
+    digest = keyed.copy()
+    digest.update(f"choice:{attempt_id}:{choice_id}".encode())
+    return digest.hexdigest()[:16]
+
+
+_choice_hmac: dict[str, hmac.HMAC] = {}
 
 
 def choice_ids_from_tokens(
@@ -318,6 +327,7 @@ class AttemptPageState:
     checks before showing it (quizzes/page.py fills the rest from the cached page)."""
 
     attempt_id: int
+    participant_id: int
     state: str
     deadline: datetime
     grace: timedelta
@@ -355,7 +365,7 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         cursor.execute(
             f"""
             SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
-                   c.grace_seconds, c.bind_attempt_to_session,
+                   c.grace_seconds, c.bind_attempt_to_session, a.participant_id,
                    aa.question_id, aa.selected, aa.seq
             FROM {attempt_table} a
             JOIN {participant_table} p ON p.id = a.participant_id
@@ -369,10 +379,12 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         rows = cursor.fetchall()
     if not rows:
         return None
-    state, deadline, prediction, prediction_seq, session_key, grace, bind = rows[0][:7]
+    state, deadline, prediction, prediction_seq, session_key, grace, bind, participant_id = rows[0][
+        :8
+    ]
     answers = {}
     for row in rows:
-        question_id, selected, seq = row[7:]
+        question_id, selected, seq = row[8:]
         if question_id is not None:
             answers[question_id] = (
                 json.loads(selected) if isinstance(selected, str) else selected or [],
@@ -380,6 +392,7 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
             )
     return AttemptPageState(
         attempt_id=attempt_id,
+        participant_id=participant_id,
         state=state,
         deadline=_db_datetime(deadline),
         grace=timedelta(seconds=grace),

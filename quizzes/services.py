@@ -192,13 +192,17 @@ def attempt_start(
     )
 
 
-def _save_refusal(*, attempt_id: int, participant_id: int) -> AttemptError:
+def _save_refusal(
+    *, attempt_id: int, participant_id: int, bound_session_key: str = ""
+) -> AttemptError:
     """Why a guarded save matched no row (only computed on the refusal path)."""
     attempt = Attempt.objects.filter(pk=attempt_id, participant_id=participant_id).first()
     if attempt is None:
         return AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
     if attempt.is_finished:
         return AttemptError("attempt_finished", _("Bài thi đã được nộp, không thể sửa."), 409)
+    if bound_session_key and attempt.session_key != bound_session_key:
+        return AttemptError("session_mismatch", str(_SESSION_MESSAGE), 403)
     return AttemptError(
         "deadline_passed", _("Đã hết thời gian làm bài, câu trả lời không được lưu."), 409
     )
@@ -213,6 +217,7 @@ def _answer_guarded_update(
     seq: int,
     now: datetime,
     deadline_after: datetime,
+    bound_session_key: str = "",
 ) -> int:
     """The save's one statement: the answer row changes only if this save is newer than the
     stored one, the row is not marked yet (a finished attempt's rows are) and the attempt is
@@ -223,6 +228,9 @@ def _answer_guarded_update(
     answer_table, attempt_table = AttemptAnswer._meta.db_table, Attempt._meta.db_table
     ops = connection.ops
     selected = AttemptAnswer._meta.get_field("selected").get_db_prep_save(chosen, connection)
+    # An attempt bound to a session (the contest's rule) takes saves from that session only,
+    # checked on the row: an organiser's unlock and a new session's claim end older passes.
+    bound = " AND a.session_key = %s" if bound_session_key else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -231,6 +239,7 @@ def _answer_guarded_update(
               AND EXISTS (
                 SELECT 1 FROM {attempt_table} a
                 WHERE a.id = %s AND a.participant_id = %s AND a.state = %s AND a.deadline > %s
+                {bound}
               )
             """,
             [
@@ -244,6 +253,7 @@ def _answer_guarded_update(
                 participant_id,
                 Attempt.State.IN_PROGRESS,
                 ops.adapt_datetimefield_value(deadline_after),
+                *([bound_session_key] if bound_session_key else []),
             ],
         )
         return cursor.rowcount
@@ -295,6 +305,7 @@ def answer_save(
         seq=seq,
         now=now,
         deadline_after=now - context.grace,
+        bound_session_key=context.bound_session_key,
     )
     if updated:
         return True
@@ -309,7 +320,11 @@ def answer_save(
         return False
     if not AttemptAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id).exists():
         raise AttemptError("question_not_in_attempt", _("Câu hỏi không thuộc bài thi này."), 400)
-    raise _save_refusal(attempt_id=attempt_id, participant_id=participant_id)
+    raise _save_refusal(
+        attempt_id=attempt_id,
+        participant_id=participant_id,
+        bound_session_key=context.bound_session_key,
+    )
 
 
 def prediction_save(
@@ -319,28 +334,36 @@ def prediction_save(
     prediction: int,
     seq: int,
     now: datetime | None = None,
+    context: AttemptSaveContext | None = None,
 ) -> bool:
     """Save the prediction-question answer, guarded like an answer save."""
     now = now or timezone.now()
-    context = attempt_save_context(attempt_id=attempt_id)
+    context = context or attempt_save_context(attempt_id=attempt_id)
     if context is None or context.participant_id != participant_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
     if prediction < 0 or prediction > PREDICTION_MAX:
         raise AttemptError("invalid_prediction", _PREDICTION_MESSAGE, 400)
-    updated = Attempt.objects.filter(
+    guarded = Attempt.objects.filter(
         pk=attempt_id,
         participant_id=participant_id,
         state=Attempt.State.IN_PROGRESS,
         deadline__gt=now - context.grace,
         prediction_seq__lt=seq,
-    ).update(prediction=prediction, prediction_seq=seq)
+    )
+    if context.bound_session_key:
+        guarded = guarded.filter(session_key=context.bound_session_key)
+    updated = guarded.update(prediction=prediction, prediction_seq=seq)
     if updated:
         return True
     if Attempt.objects.filter(
         pk=attempt_id, state=Attempt.State.IN_PROGRESS, prediction_seq__gte=seq
     ).exists():
         return False
-    raise _save_refusal(attempt_id=attempt_id, participant_id=participant_id)
+    raise _save_refusal(
+        attempt_id=attempt_id,
+        participant_id=participant_id,
+        bound_session_key=context.bound_session_key,
+    )
 
 
 def _posted_answers_apply(
@@ -373,15 +396,21 @@ def attempt_answer_record(
     prediction: int | None = None,
     now: datetime | None = None,
     session_key: str | None = None,
+    context: AttemptSaveContext | None = None,
+    content: QuestionContent | None = None,
 ) -> bool:
     """The autosave endpoint's service: one answer (by the option tokens the page showed) or
     the prediction, for an attempt of this account. Reads only the cached attempt facts and
-    makes one guarded write."""
-    if question_id is None:
-        context, content = attempt_save_context(attempt_id=attempt_id), None
-    else:
-        context, content = attempt_save_facts(attempt_id=attempt_id, question_id=question_id)
-    if context is None or context.user_id != user_id:
+    makes one guarded write. `context` (the facts of the page's signed pass, quizzes.save_pass)
+    and `content` (the question's, read with the session) spare the cache reads."""
+    if context is None:
+        if question_id is None:
+            context = attempt_save_context(attempt_id=attempt_id)
+        else:
+            context, content = attempt_save_facts(attempt_id=attempt_id, question_id=question_id)
+    elif question_id is not None and content is None:
+        content = question_contents(question_ids=[question_id]).get(question_id)
+    if context is None or context.user_id != user_id or context.attempt_id != attempt_id:
         raise AttemptError("attempt_not_found", _("Không tìm thấy lượt thi của bạn."), 404)
     if context.bound_session_key and context.bound_session_key != (session_key or ""):
         raise AttemptError("session_mismatch", str(_SESSION_MESSAGE), 403)
@@ -396,6 +425,7 @@ def attempt_answer_record(
             prediction=prediction,
             seq=seq,
             now=now,
+            context=context,
         )
     choice_ids = choice_ids_from_tokens(
         attempt_id=attempt_id, question_id=question_id, tokens=choice_tokens or [], content=content

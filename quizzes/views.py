@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
-from core.ratelimit import client_ip, rate_limited
+from core.ratelimit import client_ip, rate_limited, request_retry_after, too_many_requests
+from participants.auth_backends import session_auth_remember, session_signed_in
 from rounds.models import Round
 
-from .page import page_html, page_shell_build, page_shell_cached
+from .page import page_html, page_shell_build, page_shell_cached, page_shell_key
+from .save_pass import save_pass_read, save_pass_signed_in
 from .selectors import (
     answers_revealed,
     attempt_counted,
@@ -173,11 +176,24 @@ def _attempt_or_404(request, attempt_id: int):
 
 
 @never_cache
-@login_required
 def attempt_page(request, attempt_id: int):
-    """The quiz page: the attempt's changing values in one query, the rest from the page
-    rendered once for the attempt (quizzes/page.py)."""
-    state = attempt_page_state(attempt_id=attempt_id, user_id=request.user.pk)
+    """The quiz page: the session checked from the cache without loading the account, in the
+    round trip that reads the page rendered once for the attempt (quizzes/page.py); the
+    attempt's changing values in one query. When the cache cannot vouch for the session,
+    Django's check (login_required's)."""
+    shell_key = page_shell_key(attempt_id=attempt_id)
+    user_id, found = session_signed_in(
+        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), keys=[shell_key]
+    )
+    if user_id is not None:
+        shell = found.get(shell_key)
+    else:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user_id = request.user.pk
+        session_auth_remember(user=request.user)
+        shell = page_shell_cached(attempt_id=attempt_id)
+    state = attempt_page_state(attempt_id=attempt_id, user_id=user_id)
     if state is None:
         raise Http404(_("Không tìm thấy lượt thi của bạn."))
     now = timezone.now()
@@ -187,7 +203,6 @@ def attempt_page(request, attempt_id: int):
     )
     if state.is_finished:
         return redirect("quizzes:result", attempt_id=attempt_id)
-    shell = page_shell_cached(attempt_id=attempt_id)
     if not settled or now >= state.deadline + state.grace or shell is None:
         # Rare: a session to bind or refuse, an attempt to finalise, or the page to render.
         attempt = _attempt_or_404(request, attempt_id)
@@ -200,18 +215,13 @@ def attempt_page(request, attempt_id: int):
             return redirect("quizzes:result", attempt_id=attempt.pk)
         if shell is None:
             shell = page_shell_build(request=request, attempt=attempt)
-    return HttpResponse(page_html(request=request, shell=shell, state=state, now=now))
+    return HttpResponse(
+        page_html(request=request, shell=shell, state=state, now=now, user_id=user_id)
+    )
 
 
-@require_POST
-@rate_limited("answer_save", as_json=True)
-def answer_save_view(request, attempt_id: int):
-    """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
-    {"prediction": n, "seq": n}. No never_cache: a POST's answer is never stored by a cache
-    without explicit freshness information (RFC 9110 §9.3.3), and the headers cost CPU on the most
-    frequent request of the site."""
-    if not request.user.is_authenticated:
-        return _json_error("not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401)
+def _save_payload(request):
+    """The autosave's body: (seq, question id, option tokens, prediction), or a JSON error."""
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > SAVE_MAX_BYTES:
             raise RequestDataTooBig
@@ -243,19 +253,71 @@ def answer_save_view(request, attempt_id: int):
             prediction = int(prediction)
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return _json_error("invalid_request", _("Dữ liệu gửi lên không hợp lệ."), 400)
+    return seq, question_id, choices, prediction
+
+
+@require_POST
+def answer_save_view(request, attempt_id: int):
+    """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
+    {"prediction": n, "seq": n}, with the page's signed pass in X-Attempt-Pass
+    (quizzes.save_pass): the session is then checked from the cache without loading the
+    account, and the attempt's facts come from the pass. Without a pass, or when the cache
+    cannot vouch for the session, Django's full check. No never_cache: a POST's answer is never
+    stored by a cache without explicit freshness information (RFC 9110 §9.3.3), and the headers
+    cost CPU on the most frequent request of the site."""
+    parsed = _save_payload(request)
+    if isinstance(parsed, JsonResponse):
+        # A bad body counts against the limits too (Django's check names the account).
+        wait = request_retry_after(request, scope="answer_save")
+        return too_many_requests(request, as_json=True, retry_after=wait) if wait else parsed
+    seq, question_id, choices, prediction = parsed
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    token = request.META.get("HTTP_X_ATTEMPT_PASS")
+    save_pass = (
+        save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
+        if token
+        else None
+    )
+    context = content = None
+    signed_in = False
+    if save_pass is not None:
+        signed_in, content = save_pass_signed_in(
+            save_pass=save_pass, session_key=session_key, question_id=question_id
+        )
+    if signed_in:
+        user_id = save_pass.user_id
+        context = save_pass.context(session_key=session_key)
+    else:
+        # No pass, a pass of another session (a login in another tab) or one the cache
+        # cannot vouch for: Django's check of the session, and the cached attempt facts.
+        if not request.user.is_authenticated:
+            return _json_error(
+                "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401
+            )
+        user_id = request.user.pk
+        session_auth_remember(user=request.user)
+    wait = request_retry_after(request, scope="answer_save", user_id=user_id)
+    if wait:
+        return too_many_requests(request, as_json=True, retry_after=wait)
     try:
         saved = attempt_answer_record(
-            user_id=request.user.pk,
+            user_id=user_id,
             attempt_id=attempt_id,
             seq=seq,
             question_id=question_id,
             choice_tokens=choices,
             prediction=prediction,
-            session_key=request.session.session_key,
+            session_key=session_key,
+            context=context,
+            content=content,
         )
     except AttemptError as error:
         return _json_error(error.code, error.message, error.status)
-    return JsonResponse({"ok": True, "saved": saved, "seq": seq})
+    # What JsonResponse writes, without its encoder class: the most frequent answer of the site.
+    return HttpResponse(
+        b'{"ok": true, "saved": %s, "seq": %d}' % (b"true" if saved else b"false", seq),
+        content_type="application/json",
+    )
 
 
 def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int | None]:

@@ -1,6 +1,7 @@
 -- wrk script of the harness: one endpoint, requests rotating over ready sessions.
 -- wrk -t<T> -s bench/wrk/bench.lua URL -- <mode: empty|page|save> <records file> <first seq> <T>
--- Records: "session attempt question tokenA tokenB" per line. Prints one JSON line at the end.
+-- Records: "session attempt question tokenA tokenB pass" per line (pass: the autosave's
+-- signed pass that the quiz page gives its script, quizzes.save_pass). Prints one JSON line at the end.
 -- Each thread takes its own attempts (attempt id modulo T): two threads replaying the same
 -- sequence numbers on one answer would make half of the saves stale ("saved": false).
 -- X-Bench-Worker (the server's process id) is counted per worker: the harness refuses a run
@@ -19,9 +20,9 @@ function init(args)
   local thread_count = tonumber(args[4] or "1")
   records = {}
   for line in io.lines(args[2]) do
-    local s, a, q, t1, t2 = line:match("(%S+) (%S+) (%S+) (%S+) (%S+)")
+    local s, a, q, t1, t2, p = line:match("(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)")
     if tonumber(a) % thread_count == thread_index then
-      table.insert(records, {session = s, attempt = a, question = q, tokens = {t1, t2}})
+      table.insert(records, {session = s, attempt = a, question = q, tokens = {t1, t2}, pass = p})
     end
   end
   counter = 0
@@ -45,6 +46,7 @@ function request()
   }
   if mode == "save" then
     headers["Content-Type"] = "application/json"
+    headers["X-Attempt-Pass"] = r.pass
     local body = '{"question": ' .. r.question .. ', "choices": ["' .. r.tokens[(round % 2) + 1]
       .. '"], "seq": ' .. (first_seq + round) .. '}'
     return wrk.format("POST", "/bai-thi/" .. r.attempt .. "/luu/", headers, body)

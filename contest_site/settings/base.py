@@ -70,7 +70,8 @@ MIDDLEWARE = [
     # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the constant policy built once per process (core.csp).
+    "core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +90,7 @@ MIDDLEWARE = [
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "contest_site.locale_middleware.VietnameseFirstLocaleMiddleware",
+    "contest_site.locale_middleware.JsonLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
@@ -151,6 +152,9 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same, with the health check made at most once a second per connection.
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 else:
     DATABASES = {
         "default": {

@@ -96,14 +96,17 @@
     var item = pending[key];
     var sentSeq = item.body.seq;
     inFlight[key] = sentSeq;
+    var headers = {
+      "Content-Type": "application/json",
+      "X-CSRFToken": csrf,
+      "X-Requested-With": "XMLHttpRequest"
+    };
+    // The page's signed pass: the server checks the save without loading the account.
+    if (config.savePass) { headers["X-Attempt-Pass"] = config.savePass; }
     fetch(config.saveUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRFToken": csrf,
-        "X-Requested-With": "XMLHttpRequest"
-      },
+      headers: headers,
       body: JSON.stringify(item.body)
     }).then(function (response) {
       var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
