@@ -17,6 +17,7 @@ leaves the server; slots name choice ids, which never reach the page.
 
 import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +30,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape, json_script
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.a11y import page_classes
@@ -235,6 +236,17 @@ def _messages_html(request) -> str:
     return render_to_string("includes/messages.html", {"messages": messages})
 
 
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _config_script(config: dict) -> str:
+    """What Django's json_script(config, "quiz-config") prints, with the C JSON encoder: its
+    DjangoJSONEncoder (a subclass) falls back to the pure-Python one, a tenth of the page's
+    CPU for six plain values (numbers and ASCII strings)."""
+    body = json.dumps(config).translate(_JSON_SCRIPT_ESCAPES)
+    return f'<script id="quiz-config" type="application/json">{body}</script>'
+
+
 def page_html(
     *, request, shell: PageShell, state: AttemptPageState, now: datetime, user_id: int
 ) -> str:
@@ -269,7 +281,7 @@ def page_html(
         "messages": _messages_html(request),
         "remaining_ms": str(remaining_ms),
         "clock": clock_ms(remaining_ms),
-        "config": json_script(config, "quiz-config"),
+        "config": _config_script(config),
     }
     if state.prediction is not None:
         values["prediction"] = str(state.prediction)
