@@ -106,6 +106,15 @@ def session_signed_in(*, session_key: str, keys: list[str]) -> tuple[int | None,
     return int(user_id), found
 
 
+def session_claimed_user_id(*, request) -> int | None:
+    """The account id the request's session names, read from the session alone (the cache,
+    as cached_db keeps it), without loading the account or checking its password hash: for
+    handing out a place in a queue, never for showing or changing anything. Whatever the
+    place then gives access to makes Django's full check."""
+    user_id = request.session.get(SESSION_KEY)
+    return int(user_id) if user_id is not None and str(user_id).isdigit() else None
+
+
 def session_auth_remember(*, user) -> None:
     """Keep the account's session hash for `session_auth_valid`, after Django's check let the
     request in; as long as the cached account (a QuerySet.update() is seen as late)."""

@@ -14,14 +14,17 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
 from core.ratelimit import client_ip, rate_limited, request_retry_after, too_many_requests
-from participants.auth_backends import session_auth_remember, session_signed_in
+from participants.auth_backends import (
+    session_auth_remember,
+    session_claimed_user_id,
+    session_signed_in,
+)
 from rounds.selectors import round_with_contest
 
 from .page import page_html, page_shell_build, page_shell_cached, page_shell_key
@@ -44,6 +47,7 @@ from .services import (
     attempt_start,
     attempt_submit,
 )
+from .waiting_page import waiting_page_html
 
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
@@ -115,48 +119,59 @@ def _attempt_start(request, round_id: int):
     return redirect("quizzes:attempt", attempt_id=started.attempt.pk)
 
 
-def _start_when_admitted(request, round_id: int, place: Place):
+def _start_when_admitted(request, round_id: int, user_id: int, place: Place):
     """Start now if this place is due and the process has room, else (again) the waiting
-    page, which keeps the place."""
+    page, which keeps the place. The place was handed out on the session's word alone
+    (session_claimed_user_id); starting makes Django's full check of the session first."""
     if place_due(place):
+        if not request.user.is_authenticated or request.user.pk != user_id:
+            return redirect_to_login(request.get_full_path())
         with Admission(scope="attempt_start", concurrency=settings.START_CONCURRENCY) as admitted:
             if admitted:
                 return _attempt_start(request, round_id)
     now = time.time()
     seconds = max(int(place.seconds_left(now) + 0.999), 1)
-    context = {
-        "language": get_language(),
-        "position": place.position(now, start_rate()),
-        "seconds": seconds,
-        # Soon after the slot, and at least every 10 s so the figures stay fresh.
-        "refresh_seconds": min(seconds, 10),
-        "retry_url": reverse("quizzes:start_wait", args=[round_id])
-        + "?"
-        + urlencode({"cho": place.token}),
-    }
-    response = render(request, "quizzes/waiting.html", context)
-    response["Retry-After"] = str(context["refresh_seconds"])
+    # Soon after the slot, and at least every 10 s so the figures stay fresh.
+    refresh_seconds = min(seconds, 10)
+    response = HttpResponse(
+        waiting_page_html(
+            position=place.position(now, start_rate()),
+            seconds=seconds,
+            refresh_seconds=refresh_seconds,
+            retry_url=reverse("quizzes:start_wait", args=[round_id])
+            + "?"
+            + urlencode({"cho": place.token}),
+        )
+    )
+    response["Retry-After"] = str(refresh_seconds)
     return response
 
 
 @require_POST
-@login_required
-@rate_limited("attempt_start", as_json=False)
 def attempt_start_view(request, round_id: int):
     """ "Vào thi": served at once while the site keeps up; beyond that, a place in the queue
-    (core.admission) and the waiting page."""
-    place = place_take(queue=f"start:{round_id}", owner=str(request.user.pk), rate=start_rate())
-    return _start_when_admitted(request, round_id, place)
+    (core.admission) and the waiting page. At 00h most presses end on that page, so it is
+    answered on the session's word and a Redis call, without loading the account."""
+    user_id = session_claimed_user_id(request=request)
+    if user_id is None:
+        return redirect_to_login(request.get_full_path())
+    wait = request_retry_after(request, scope="attempt_start", user_id=user_id)
+    if wait:
+        return too_many_requests(request, as_json=False, retry_after=wait)
+    place = place_take(queue=f"start:{round_id}", owner=str(user_id), rate=start_rate())
+    return _start_when_admitted(request, round_id, user_id, place)
 
 
 @never_cache
-@login_required
 def attempt_start_wait(request, round_id: int):
     """The waiting page's refresh (a GET, so that a meta refresh works without JavaScript):
     starts the attempt when the place carried in `cho` is due. Starting is idempotent (the
     attempt in progress is given back), and the place is signed for this account."""
+    user_id = session_claimed_user_id(request=request)
+    if user_id is None:
+        return redirect_to_login(request.get_full_path())
     place = place_read(
-        queue=f"start:{round_id}", owner=str(request.user.pk), token=request.GET.get("cho", "")
+        queue=f"start:{round_id}", owner=str(user_id), token=request.GET.get("cho", "")
     )
     if place is None:
         return _refusal(
@@ -167,7 +182,7 @@ def attempt_start_wait(request, round_id: int):
                 status=400,
             ),
         )
-    return _start_when_admitted(request, round_id, place)
+    return _start_when_admitted(request, round_id, user_id, place)
 
 
 def _attempt_or_404(request, attempt_id: int):

@@ -136,3 +136,48 @@ def test_the_waiting_page_is_in_english_for_english_readers(slow_site, open_roun
 def player_client(client, participant):
     client.force_login(participant.user)
     return client
+
+
+def test_a_waiting_press_reads_no_account_and_no_table(
+    slow_site, open_round, client_factory, django_assert_num_queries
+):
+    """At 00h most presses end on the waiting page: answered from the session in the cache
+    and the queue in Redis, without the account (issue 18)."""
+    first, second = _people(2, client_factory)
+    with time_machine.travel(time.time() + 5000, tick=False):
+        _press(first, open_round)
+        with django_assert_num_queries(0):
+            response = _press(second, open_round)
+    assert response.status_code == 200 and "Bạn sắp đến lượt." in response.content.decode()
+
+
+def test_a_place_of_a_signed_out_account_never_starts(slow_site, open_round, client_factory):
+    """The place is handed out on the session's word; starting makes Django's full check: a
+    password changed in the meantime signs the session out instead."""
+    first, second = _people(2, client_factory)
+    with time_machine.travel(time.time() + 6000, tick=False) as traveller:
+        _press(first, open_round)
+        _, url = _refresh_url(_press(second, open_round))
+        user = (
+            Attempt.objects.get()
+            .participant.user.__class__.objects.exclude(participant__attempts__isnull=False)
+            .get()
+        )
+        user.set_password("mật-khẩu-mới-2024")
+        user.save()
+        traveller.shift(5)
+        response = second.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert Attempt.objects.count() == 1
+
+
+def test_english_figures_use_the_plural_forms(slow_site, open_round, client_factory):
+    people = _people(3, client_factory)
+    for client in people:
+        client.cookies["django_language"] = "en"
+    with time_machine.travel(time.time() + 7000, tick=False):
+        pages = [_press(client, open_round).content.decode() for client in people]
+    translation.activate(settings.LANGUAGE_CODE)
+    assert "About 1 person ahead of you." in pages[2]
+    assert "About 2 seconds to wait." in pages[2]
+    assert "Your turn is next." in pages[1] and "About 1 second to wait." in pages[1]
