@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -413,6 +414,8 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
                         "preview": published_rounds_change_preview(
                             round_ids=published, apply=apply
                         ),
+                        "public_reason": public_reason,
+                        "action": "disqualify",
                         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                     },
                 )
@@ -452,9 +455,8 @@ class DisqualificationCorrectionForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
-            "Bắt buộc khi cuộc thi đã công bố kết quả: đăng trong thông báo đính chính trên "
-            "trang kết quả. Để xem trước ai thay đổi thứ hạng, dùng thao tác “Loại khỏi cuộc "
-            "thi” ở danh sách người dự thi."
+            "Cần khi cuộc thi đã công bố kết quả: đăng trong thông báo đính chính trên trang "
+            "kết quả. Trước khi lưu, trang xác nhận cho xem ai thay đổi thứ hạng, giải thưởng."
         ),
     )
 
@@ -462,28 +464,18 @@ class DisqualificationCorrectionForm(forms.ModelForm):
         model = Disqualification
         fields = ["contest", "participant", "reason"]
 
-    def clean(self):
-        cleaned = super().clean()
-        contest = cleaned.get("contest")
-        moved = self.instance.pk is None or {"contest", "participant"} & set(self.changed_data)
-        if (
-            contest
-            and moved
-            and rounds_published_ids(contest_id=contest.pk)
-            and not cleaned.get("public_reason", "").strip()
-        ):
-            self.add_error(
-                "public_reason",
-                _("Cuộc thi đã công bố kết quả: cần ghi rõ lý do đính chính công khai."),
-            )
-        return cleaned
+    def moves_decision(self) -> bool:
+        """A new decision, or one moved to another person or contest, changes rankings; a
+        corrected reason alone does not."""
+        return self.instance.pk is None or bool({"contest", "participant"} & set(self.changed_data))
 
 
 @admin.register(Disqualification)
 class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     """Adding, changing or lifting a decision goes through the rounds' services (which log
-    it) and re-ranks the ranked rounds it touches; published rounds are ranked again at once
-    with a public correction notice."""
+    it) and re-ranks the ranked rounds it touches; when published rounds change, a page first
+    shows who would move (like the participant list's "disqualify"), then they are ranked
+    again at once with a public correction notice."""
 
     form = DisqualificationCorrectionForm
 
@@ -497,34 +489,82 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
             round_ids = apply()
         rounds_rerank_queue(round_ids=round_ids)
 
-    def save_model(self, request, obj, form, change):
-        public_reason = form.cleaned_data.get("public_reason", "")
-        if change and not {"contest", "participant"} & set(form.changed_data):
-            disqualification_change(disqualification=obj, actor=request.user)  # the reason
-            return
+    def _decision_apply(self, request, decision: Disqualification, *, change: bool):
+        """The service call that saves `decision` (returning the rounds to rank again), for
+        the real save and for the rolled-back preview."""
         if change:
-            # A moved decision re-ranks (and corrects the published rounds of its contest).
-            self._apply(
-                request,
-                contest_id=obj.contest_id,
-                apply=lambda: disqualification_change(disqualification=obj, actor=request.user),
-                public_reason=public_reason,
-            )
-            return
-        created = []
+            return lambda: disqualification_change(disqualification=decision, actor=request.user)
 
         def apply() -> list[int]:
-            decision, round_ids = disqualification_create(
-                contest=obj.contest,
-                participant=obj.participant,
-                reason=obj.reason,
+            created, round_ids = disqualification_create(
+                contest=decision.contest,
+                participant=decision.participant,
+                reason=decision.reason,
                 actor=request.user,
             )
-            created.append(decision)
+            decision.pk = created.pk
             return round_ids
 
-        self._apply(request, contest_id=obj.contest_id, apply=apply, public_reason=public_reason)
-        obj.pk = created[0].pk
+        return apply
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            page = self._correction_confirmation(request, object_id)
+            if page is not None:
+                return page
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _correction_confirmation(self, request, object_id):
+        """The preview of the correction a new or moved decision makes to published rounds,
+        until the organiser confirms it with a public reason; None: save as usual (the
+        admin's own checks of permission and form follow)."""
+        decision = self.get_object(request, unquote(object_id)) if object_id else None
+        change = decision is not None
+        if object_id and not change:
+            return None
+        allowed = (
+            self.has_change_permission(request, decision)
+            if change
+            else self.has_add_permission(request)
+        )
+        form = self.get_form(request, decision, change=change)(request.POST, instance=decision)
+        if not (allowed and form.is_valid() and form.moves_decision()):
+            return None
+        decision = form.save(commit=False)
+        published = rounds_published_ids(contest_id=decision.contest_id)
+        public_reason = form.cleaned_data["public_reason"].strip()
+        confirmed = "confirm" in request.POST
+        if not published or (confirmed and public_reason):
+            return None
+        if confirmed:
+            self.message_user(request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/operations/correction_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Đính chính kết quả đã công bố"),
+                "opts": self.model._meta,
+                "form": form,
+                "participants": [decision.participant],
+                "public_reason": public_reason,
+                "preview": published_rounds_change_preview(
+                    round_ids=published,
+                    apply=self._decision_apply(request, decision, change=change),
+                ),
+            },
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not form.moves_decision():
+            disqualification_change(disqualification=obj, actor=request.user)  # the reason
+            return
+        self._apply(
+            request,
+            contest_id=obj.contest_id,
+            apply=self._decision_apply(request, obj, change=change),
+            public_reason=form.cleaned_data.get("public_reason", ""),
+        )
 
     def delete_queryset(self, request, queryset):
         for decision in queryset:

@@ -135,21 +135,78 @@ def test_the_results_file_is_not_served_before_publication(db, client):
 
 
 @pytest.mark.django_db
-def test_a_disqualification_added_in_its_admin_needs_a_public_reason_when_published(
+def test_a_disqualification_added_in_its_admin_shows_who_would_move_before_saving(
     published_round, organiser_client
 ):
+    """The add page, like the participant list's "disqualify", previews the correction on
+    the same confirmation page, then asks for the public reason before anything is saved."""
     round, people = published_round
     url = reverse("admin:rounds_disqualification_add")
     form = {"contest": round.contest_id, "participant": people["D"].pk, "reason": "Thi hộ"}
-    refused = organiser_client.post(url, form)
+
+    preview = organiser_client.post(url, {**form, "public_reason": "Loại thí sinh D"})
+
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "Đính chính kết quả đã công bố" in text
+    assert people["D"].public_name in text
+    assert "<td>3</td><td>1</td><td>—</td><td>Giải Nhất</td>" in text  # C moves up
+    assert ">Loại thí sinh D</textarea>" in text  # what was typed is kept
+    assert 'name="confirm"' in text and 'name="participant"' in text
+    assert not Disqualification.objects.exists()  # the preview saved nothing
+    assert _ranks(round) == {"Người A": 2, "Người B": 1, "Người C": 3, "Người D": 4}
+    assert not PublicationEvent.objects.filter(kind=PublicationEvent.Kind.CORRECTION).exists()
+
+    refused = organiser_client.post(url, {**form, "confirm": "1", "public_reason": " "})
     assert refused.status_code == 200
-    assert "cần ghi rõ lý do đính chính công khai" in refused.content.decode()
+    assert "Cần ghi rõ lý do đính chính công khai." in refused.content.decode()
     assert not Disqualification.objects.exists()
-    organiser_client.post(url, {**form, "public_reason": "Loại 01 thí sinh vi phạm Thể lệ"})
-    assert Disqualification.objects.exists()
-    assert _ranks(round)["Người C"] == 1
+
+    saved = organiser_client.post(
+        url, {**form, "confirm": "1", "public_reason": "Loại 01 thí sinh vi phạm Thể lệ"}
+    )
+    assert saved.status_code == 302
+    decision = Disqualification.objects.get()
+    assert (decision.participant, decision.reason) == (people["D"], "Thi hộ")
+    assert _ranks(round) == {"Người C": 1, "Người B": 2, "Người A": 3}
     correction = PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION)
     assert correction.reason == "Loại 01 thí sinh vi phạm Thể lệ"
+
+
+@pytest.mark.django_db
+def test_moving_a_decision_in_its_admin_previews_the_correction(published_round, organiser_client):
+    round, people = published_round
+    decision = Disqualification.objects.create(
+        contest=round.contest, participant=people["A"], reason="Nhầm người"
+    )
+    round_rank(round_id=round.pk)
+    before = _ranks(round)
+    assert "Người A" not in before
+    url = reverse("admin:rounds_disqualification_change", args=[decision.pk])
+    form = {"contest": round.contest_id, "participant": people["D"].pk, "reason": "Thi hộ"}
+
+    preview = organiser_client.post(url, form)
+
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "Đính chính kết quả đã công bố" in text and people["D"].public_name in text
+    decision.refresh_from_db()
+    assert (decision.participant, decision.reason) == (people["A"], "Nhầm người")
+    assert _ranks(round) == before
+
+    # Only the reason corrected: no ranking moves, saved at once.
+    reason_only = {**form, "participant": people["A"].pk, "reason": "Nhầm người (đã xác minh)"}
+    assert organiser_client.post(url, reason_only).status_code == 302
+    decision.refresh_from_db()
+    assert decision.reason == "Nhầm người (đã xác minh)"
+
+    organiser_client.post(url, {**form, "confirm": "1", "public_reason": "Đổi người bị loại"})
+    decision.refresh_from_db()
+    assert decision.participant == people["D"]
+    assert "Người A" in _ranks(round) and "Người D" not in _ranks(round)
+    assert PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION).reason == (
+        "Đổi người bị loại"
+    )
 
 
 @pytest.mark.django_db
