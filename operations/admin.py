@@ -59,6 +59,47 @@ def _next_monday():
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
+def ranking_change_apply(*, published: list[int], apply, public_reason: str, actor) -> list[int]:
+    """Apply a decision that changes rankings (`apply` returns the rounds to rank again): the
+    published rounds are ranked again at once with a public correction, the others queued.
+    Returns the rounds queued."""
+    if published:
+        round_ids = published_rounds_change_confirm(
+            round_ids=published, apply=apply, reason=public_reason, actor=actor
+        )
+    else:
+        round_ids = apply()
+    rounds_rerank_queue(round_ids=round_ids)
+    return round_ids
+
+
+def correction_confirm_page(
+    model_admin, request, *, form, participants, preview, public_reason: str, action: str = ""
+) -> TemplateResponse:
+    """The page that shows who a change to published results would move, and asks for the
+    public correction's reason (again, with a message, when it was confirmed without one).
+    `action`: the changelist action the page posts back to, else the change form's URL."""
+    if "confirm" in request.POST:
+        model_admin.message_user(
+            request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR
+        )
+    return TemplateResponse(
+        request,
+        "admin/operations/correction_confirm.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Đính chính kết quả đã công bố"),
+            "opts": model_admin.model._meta,
+            "form": form,
+            "participants": participants,
+            "preview": preview,
+            "public_reason": public_reason,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 @admin.register(Round)
 class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.RoundAdmin):
     """The round: its window and prizes (rounds), draw rules and question statistics
@@ -184,46 +225,51 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         }
         return TemplateResponse(request, "admin/operations/season.html", context)
 
-    def _confirmation(self, request, queryset, *, action: str, title: str, button: str):
-        """The page that says what the action will do, round by round and to how many
-        people, before it runs; None once the organiser confirmed."""
-        if request.POST.get("confirm") == "yes":
-            return None
-        rounds = queryset.select_related("contest").order_by("contest_id", "number")
-        return TemplateResponse(
-            request,
-            "admin/operations/round_action_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": title,
-                "button": button,
-                "action": action,
-                "rounds": [
-                    {"round": round, "impact": round_action_impact(round=round, action=action)}
-                    for round in rounds
-                ],
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    def _confirm_then_each(
+        self,
+        request,
+        queryset,
+        *,
+        action: str,
+        title: str,
+        act,
+        confirmed: bool = False,
+        errors_name_the_round: bool = False,
+    ):
+        """A round action's "confirm, then act": the page that says what `action` will do,
+        round by round and to how many people, until the organiser confirmed; then `act(round)`
+        for each round chosen, a round refused (RoundStateError) reported and the rest carried
+        on. Returns the page, or None once the action ran."""
+        if not (confirmed or request.POST.get("confirm") == "yes"):
+            rounds = queryset.select_related("contest").order_by("contest_id", "number")
+            return TemplateResponse(
+                request,
+                "admin/operations/round_action_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": title,
+                    "button": title,
+                    "action": action,
+                    "rounds": [
+                        {"round": round, "impact": round_action_impact(round=round, action=action)}
+                        for round in rounds
+                    ],
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for round in queryset:
+            try:
+                act(round)
+            except RoundStateError as error:
+                message = str(error) if errors_name_the_round else f"{round.name}: {error}"
+                self.message_user(request, message, messages.ERROR)
+        return None
 
     @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
     def close_now(self, request, queryset):
-        page = self._confirmation(
-            request,
-            queryset,
-            action="close_now",
-            title=_("Đóng đợt thi ngay"),
-            button=_("Đóng đợt thi ngay"),
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                closed = round_close_now(round_id=round.pk, actor=request.user)
-            except RoundStateError as error:
-                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
-                continue
+        def act(round: Round) -> None:
+            closed = round_close_now(round_id=round.pk, actor=request.user)
             if not closed.is_practice:
                 sweep_queue_at(moment=closed.ends_at + closed.contest.grace)
             self.message_user(
@@ -233,23 +279,14 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 messages.SUCCESS,
             )
 
+        return self._confirm_then_each(
+            request, queryset, action="close_now", title=_("Đóng đợt thi ngay"), act=act
+        )
+
     @admin.action(description=gettext_lazy("Xếp hạng lại"), permissions=["change"])
     def recompute_ranking(self, request, queryset):
-        page = self._confirmation(
-            request,
-            queryset,
-            action="recompute_ranking",
-            title=_("Xếp hạng lại"),
-            button=_("Xếp hạng lại"),
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
-            except RoundStateError as error:
-                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
-                continue
+        def act(round: Round) -> None:
+            summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
             self.message_user(
                 request,
                 _(
@@ -292,32 +329,18 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     messages.WARNING,
                 )
 
+        return self._confirm_then_each(
+            request, queryset, action="recompute_ranking", title=_("Xếp hạng lại"), act=act
+        )
+
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
     def publish_results(self, request, queryset, share_open_ties_reason: str = ""):
-        # Publishing open ties as shared prizes has its own page, with the reason, instead.
-        page = (
-            None
-            if share_open_ties_reason
-            else self._confirmation(
-                request,
-                queryset,
-                action="publish_results",
-                title=_("Công bố kết quả"),
-                button=_("Công bố kết quả"),
+        def act(round: Round) -> None:
+            announcement = round_publish_and_announce(
+                round_id=round.pk,
+                actor=request.user,
+                share_open_ties_reason=share_open_ties_reason,
             )
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                announcement = round_publish_and_announce(
-                    round_id=round.pk,
-                    actor=request.user,
-                    share_open_ties_reason=share_open_ties_reason,
-                )
-            except RoundStateError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                continue
             link = reverse("admin:content_announcement_change", args=[announcement.pk])
             self.message_user(
                 request,
@@ -330,6 +353,17 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     else _("Xem thông báo kết quả"),
                 ),
             )
+
+        return self._confirm_then_each(
+            request,
+            queryset,
+            action="publish_results",
+            title=_("Công bố kết quả"),
+            act=act,
+            # Publishing open ties as shared prizes has its own page, with the reason, instead.
+            confirmed=bool(share_open_ties_reason),
+            errors_name_the_round=True,  # the publication's refusals name the round already
+        )
 
     @admin.action(
         description=gettext_lazy("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
@@ -358,18 +392,17 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
     def unpublish_results(self, request, queryset):
-        page = self._confirmation(
+        page = self._confirm_then_each(
             request,
             queryset,
             action="unpublish_results",
             title=_("Hủy công bố kết quả"),
-            button=_("Hủy công bố kết quả"),
+            act=lambda round: round_unpublish_and_log(round_id=round.pk, actor=request.user),
         )
         if page is not None:
             return page
-        for round in queryset:
-            round_unpublish_and_log(round_id=round.pk, actor=request.user)
         self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))
+        return None
 
 
 @admin.register(Participant)
@@ -398,34 +431,18 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
             public_reason = request.POST.get("public_reason", "").strip()
             if published and not ("confirm" in request.POST and public_reason):
                 # A published round changes: first show who would move and how.
-                if "confirm" in request.POST:
-                    self.message_user(
-                        request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR
-                    )
-                return TemplateResponse(
+                return correction_confirm_page(
+                    self,
                     request,
-                    "admin/operations/correction_confirm.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Đính chính kết quả đã công bố"),
-                        "opts": self.model._meta,
-                        "form": form,
-                        "participants": queryset.select_related("user", "unit"),
-                        "preview": published_rounds_change_preview(
-                            round_ids=published, apply=apply
-                        ),
-                        "public_reason": public_reason,
-                        "action": "disqualify",
-                        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                    },
+                    form=form,
+                    participants=queryset.select_related("user", "unit"),
+                    preview=published_rounds_change_preview(round_ids=published, apply=apply),
+                    public_reason=public_reason,
+                    action="disqualify",
                 )
-            if published:
-                round_ids = published_rounds_change_confirm(
-                    round_ids=published, apply=apply, reason=public_reason, actor=request.user
-                )
-            else:
-                round_ids = apply()
-            rounds_rerank_queue(round_ids=round_ids)
+            round_ids = ranking_change_apply(
+                published=published, apply=apply, public_reason=public_reason, actor=request.user
+            )
             self.message_user(
                 request,
                 _("Đã loại %(n)d người khỏi %(contest)s; %(rounds)d đợt sẽ được xếp hạng lại.")
@@ -480,14 +497,12 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     form = DisqualificationCorrectionForm
 
     def _apply(self, request, *, contest_id: int, apply, public_reason: str) -> None:
-        published = rounds_published_ids(contest_id=contest_id)
-        if published:
-            round_ids = published_rounds_change_confirm(
-                round_ids=published, apply=apply, reason=public_reason, actor=request.user
-            )
-        else:
-            round_ids = apply()
-        rounds_rerank_queue(round_ids=round_ids)
+        ranking_change_apply(
+            published=rounds_published_ids(contest_id=contest_id),
+            apply=apply,
+            public_reason=public_reason,
+            actor=request.user,
+        )
 
     def _decision_apply(self, request, decision: Disqualification, *, change: bool):
         """The service call that saves `decision` (returning the rounds to rank again), for
@@ -536,23 +551,16 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
         confirmed = "confirm" in request.POST
         if not published or (confirmed and public_reason):
             return None
-        if confirmed:
-            self.message_user(request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR)
-        return TemplateResponse(
+        return correction_confirm_page(
+            self,
             request,
-            "admin/operations/correction_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Đính chính kết quả đã công bố"),
-                "opts": self.model._meta,
-                "form": form,
-                "participants": [decision.participant],
-                "public_reason": public_reason,
-                "preview": published_rounds_change_preview(
-                    round_ids=published,
-                    apply=self._decision_apply(request, decision, change=change),
-                ),
-            },
+            form=form,
+            participants=[decision.participant],
+            preview=published_rounds_change_preview(
+                round_ids=published,
+                apply=self._decision_apply(request, decision, change=change),
+            ),
+            public_reason=public_reason,
         )
 
     def save_model(self, request, obj, form, change):
