@@ -269,3 +269,33 @@ def test_every_certificate_of_the_round_prints_the_results_digest(published_roun
     code = Certificate.objects.filter(round=round, participant=people["B"]).first().code
     page = client.get(reverse("leaderboard:certificate_verify", args=[code])).content.decode()
     assert digest in page
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_every_prize_change_and_counts_the_long_tail(organiser_client):
+    """Disqualifying the winner of a round of 40 moves everyone: the page lists who leaves,
+    who takes the prize and the first 20 who only move up a place, and counts the rest."""
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
+    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
+    people = [ParticipantFactory(full_name=f"Người số {n:02d}") for n in range(40)]
+    for n, person in enumerate(people):
+        FinishedAttemptFactory(
+            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
+        )
+    round_rank(round_id=round.pk)
+    round_publish_and_announce(round_id=round.pk, actor=None)
+    form = {"contest": round.contest_id, "participant": people[0].pk, "reason": "Thi hộ"}
+
+    page = organiser_client.post(reverse("admin:rounds_disqualification_add"), form)
+
+    text = page.content.decode()
+    rows = text.count("<tr><td>")
+    assert rows == 2 + 20  # the winner leaving, the new winner, 20 moving up
+    assert f"<td>{people[0].public_name}</td><td>1</td><td>—</td><td>Giải Nhất</td>" in text
+    assert f"<td>{people[1].public_name}</td><td>2</td><td>1</td><td>—</td><td>Giải Nhất</td>" in (
+        text
+    )
+    assert people[21].public_name in text and people[22].public_name not in text
+    assert "… và 18 người khác chỉ thay đổi thứ hạng, không thay đổi giải" in text
+    assert RoundResult.objects.get(round=round, participant=people[0]).rank == 1  # unchanged
