@@ -496,12 +496,23 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
 
     form = DisqualificationCorrectionForm
 
-    def _apply(self, request, *, contest_id: int, apply, public_reason: str) -> None:
+    def _apply(self, request, *, published: list[int], apply, public_reason: str) -> None:
         ranking_change_apply(
-            published=rounds_published_ids(contest_id=contest_id),
-            apply=apply,
-            public_reason=public_reason,
-            actor=request.user,
+            published=published, apply=apply, public_reason=public_reason, actor=request.user
+        )
+
+    @staticmethod
+    def _published_round_ids(form) -> list[int]:
+        """The published rounds a saved decision changes: its contest's, and those of the
+        contest it is moved away from (the person is back in that ranking)."""
+        previous = form.initial.get("contest") if form.instance.pk is not None else None
+        contest_ids = {form.cleaned_data["contest"].pk, previous} - {None}
+        return sorted(
+            {
+                round_id
+                for contest_id in contest_ids
+                for round_id in rounds_published_ids(contest_id=contest_id)
+            }
         )
 
     def _decision_apply(self, request, decision: Disqualification, *, change: bool):
@@ -546,7 +557,7 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
         if not (allowed and form.is_valid() and form.moves_decision()):
             return None
         decision = form.save(commit=False)
-        published = rounds_published_ids(contest_id=decision.contest_id)
+        published = self._published_round_ids(form)
         public_reason = form.cleaned_data["public_reason"].strip()
         confirmed = "confirm" in request.POST
         if not published or (confirmed and public_reason):
@@ -569,7 +580,7 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
             return
         self._apply(
             request,
-            contest_id=obj.contest_id,
+            published=self._published_round_ids(form),
             apply=self._decision_apply(request, obj, change=change),
             public_reason=form.cleaned_data.get("public_reason", ""),
         )
@@ -581,7 +592,7 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     def delete_model(self, request, obj):
         self._apply(
             request,
-            contest_id=obj.contest_id,
+            published=rounds_published_ids(contest_id=obj.contest_id),
             apply=lambda: disqualification_delete(disqualification=obj, actor=request.user),
             public_reason=_(
                 "Khôi phục thí sinh vào bảng xếp hạng theo quyết định của Ban Tổ chức."

@@ -299,3 +299,32 @@ def test_the_preview_lists_every_prize_change_and_counts_the_long_tail(organiser
     assert people[21].public_name in text and people[22].public_name not in text
     assert "… và 18 người khác chỉ thay đổi thứ hạng, không thay đổi giải" in text
     assert RoundResult.objects.get(round=round, participant=people[0]).rank == 1  # unchanged
+
+
+@pytest.mark.django_db
+def test_moving_a_decision_away_from_a_published_contest_corrects_that_contest(
+    published_round, organiser_client
+):
+    """The decision was entered against the wrong contest: moving it puts the person back in
+    the published ranking they were taken out of, which is a public correction too."""
+    round, people = published_round
+    decision = Disqualification.objects.create(
+        contest=round.contest, participant=people["D"], reason="Nhầm cuộc thi"
+    )
+    round_rank(round_id=round.pk)
+    assert "Người D" not in _ranks(round)
+    other_contest = RoundFactory(number=2).contest  # no published round
+    url = reverse("admin:rounds_disqualification_change", args=[decision.pk])
+    form = {"contest": other_contest.pk, "participant": people["D"].pk, "reason": "Thi hộ"}
+
+    preview = organiser_client.post(url, form)
+
+    assert preview.status_code == 200
+    assert people["D"].public_name in preview.content.decode()
+    assert "Người D" not in _ranks(round)
+    organiser_client.post(url, {**form, "confirm": "1", "public_reason": "Chuyển quyết định"})
+    decision.refresh_from_db()
+    assert decision.contest == other_contest
+    assert _ranks(round) == {"Người A": 2, "Người B": 1, "Người C": 3, "Người D": 4}
+    correction = PublicationEvent.objects.get(round=round, kind=PublicationEvent.Kind.CORRECTION)
+    assert correction.reason == "Chuyển quyết định"
