@@ -63,7 +63,9 @@ class PersonalDataAdminMixin:
         fields = list(super().get_fields(request, obj))
         if obj is not None and not can_view_personal_data(request):
             fields = [f"{f}_masked" if f in self.personal_fields else f for f in fields]
-        return fields
+        # Django appends the read-only fields, the masked ones among them: each once, where
+        # the field itself stands.
+        return list(dict.fromkeys(fields))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_view_personal_data(request):
@@ -355,6 +357,11 @@ class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.Mode
             # would hand that account the person's results: superusers only.
             readonly.append("user")
         return readonly
+
+    def get_fields(self, request, obj=None):
+        # The account first, as on a superuser's page, even where it is read-only.
+        fields = list(super().get_fields(request, obj))
+        return ["user", *(f for f in fields if f != "user")] if "user" in fields else fields
 
     @admin.display(description=_("họ và tên"), ordering=VietnameseOrder("full_name"))
     def name(self, participant: Participant) -> str:

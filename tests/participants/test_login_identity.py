@@ -86,6 +86,12 @@ def test_an_organiser_with_personal_data_sees_the_number_but_cannot_change_it(
 
 def test_an_organiser_without_personal_data_cannot_change_it_either(organiser_client, people):
     target = people[0]
+    profile = reverse("admin:participants_participant_change", args=[target.pk])
+    page = organiser_client.get(profile).content.decode()
+    rows = [row.split('"')[0] for row in page.split('class="form-row field-')[1:]]
+    # The account first, read-only; each masked field once.
+    assert rows[0] == "user" and 'name="user"' not in page
+    assert rows.count("cccd_masked") == 1 and rows.count("date_of_birth_masked") == 1
     before = _phones()
     url = reverse("admin:participants_user_change", args=[target.user.pk])
     assert organiser_client.post(url, _user_form(target.user)).status_code == 302
