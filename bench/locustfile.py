@@ -50,6 +50,7 @@ _done = {"n": 0}
 QUESTION = re.compile(r'data-question="(\d+)"')
 OPTION = re.compile(r'name="q(\d+)" value="([0-9a-f]{16})"')
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">')
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 SAVE_PASS = re.compile(r'"savePass": "([0-9a-f.]+)"')
 _waiting = {"pages": 0}
 
@@ -104,6 +105,18 @@ class Participant(FastHttpUser):
 
     def on_start(self):
         self.number = next(_next_user)
+        if SCENARIO != "login":
+            # One simulated user carries many people (the rush: one greenlet each), each with
+            # their own session in an explicit Cookie header, as each phone has its own jar. A
+            # shared cookie jar would mix their Set-Cookie answers into the others' requests
+            # (seen: ~1,000 quiz pages of 5,000 sent with another's or an emptied session).
+            self.client.client.cookiejar = None
+        if SCENARIO == "rush":
+            # Never follow a redirect. Locust implements allow_redirects=False by switching
+            # redirects off on the user's shared client for the duration of the request, so
+            # with many people on one user a POST's 302 was sometimes followed (and, the
+            # client dropping the Cookie header on a redirect, landed on the login page).
+            self.client.client.redirect_response_codes = frozenset()
 
     @task
     def scenario(self):
@@ -137,7 +150,12 @@ class Participant(FastHttpUser):
         try:
             location = self._start_through_the_queue(headers)
             if location:
-                self.client.get(location, headers=headers, name="quiz page (after start)")
+                with self.client.get(
+                    location, headers=headers, name="quiz page (after start)",
+                    allow_redirects=False, catch_response=True,
+                ) as page:  # fmt: skip
+                    if page.status_code != 200:
+                        page.failure(f"quiz page: {page.status_code}")
         finally:
             _done["n"] += 1
             if _done["n"] >= len(PEOPLE):
@@ -159,7 +177,11 @@ class Participant(FastHttpUser):
                     REFRESH.search(response.text or "") if response.status_code == 200 else None
                 )
                 if refresh is None:
-                    response.failure(f"{name}: {response.status_code} {location}")
+                    title = TITLE.search(response.text or "")
+                    response.failure(
+                        f"{name}: {response.status_code} {location}"
+                        f" {title.group(1).strip() if title else (response.text or '')[:80]}"
+                    )
                     return ""
             _waiting["pages"] += 1
             gevent.sleep(int(refresh.group(1)))

@@ -20,7 +20,9 @@ def csrf_token_masked(request) -> str:
     secret = request.META.get("CSRF_COOKIE")
     if not secret or len(secret) != csrf.CSRF_SECRET_LENGTH:
         return csrf.get_token(request)  # no valid cookie yet: Django creates and sets it
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    # Django also flags the cookie for sending again (to renew its year-long expiry): a
+    # Set-Cookie on every quiz page and reload. The browser's valid cookie is kept as it is;
+    # the other pages' forms (Django's get_token) still renew it.
     noise = os.urandom(2 * csrf.CSRF_SECRET_LENGTH)
     # Two bytes per character: 65,536 mod 62 leaves a bias of 0.003 %.
     mask = [int.from_bytes(noise[i : i + 2], "big") % _COUNT for i in range(0, len(noise), 2)]

@@ -280,15 +280,21 @@ class QuestionView:
 
 
 def attempt_questions(
-    *, attempt: Attempt, reveal: bool = False, rows: Iterable[AttemptAnswer] | None = None
+    *,
+    attempt: Attempt,
+    reveal: bool = False,
+    rows: Iterable[AttemptAnswer] | None = None,
+    contents: dict[int, QuestionContent] | None = None,
 ) -> list[QuestionView]:
     """The questions of an attempt as its pages show them, options in the attempt's order.
     Correct answers and explanations are filled in only with `reveal` (after the round).
-    `rows` (the attempt's answer rows, just created) spares reading them."""
+    `rows` (the attempt's answer rows, just created) and `contents` (their questions') spare
+    reading them."""
     if rows is None:
         rows = attempt.answers.order_by("position")
     rows = sorted(rows, key=lambda row: row.position)
-    contents = question_contents(question_ids=[row.question_id for row in rows])
+    if contents is None:
+        contents = question_contents(question_ids=[row.question_id for row in rows])
     views = []
     for row in rows:
         content = contents[row.question_id]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
 from core.ratelimit import client_ip, rate_limited, request_retry_after, too_many_requests
 from participants.auth_backends import session_auth_remember, session_signed_in
-from rounds.models import Round
+from rounds.selectors import round_with_contest
 
 from .page import page_html, page_shell_build, page_shell_cached, page_shell_key
 from .save_pass import save_pass_read, save_pass_signed_in
@@ -72,7 +72,9 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
 
 
 def _attempt_start(request, round_id: int):
-    round = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    round = round_with_contest(round_id=round_id)
+    if round is None:
+        raise Http404(_("Không tìm thấy đợt thi."))
     participant = _profile(request)
     if participant is None:
         return _refusal(
@@ -96,7 +98,9 @@ def _attempt_start(request, round_id: int):
         page_shell_build(
             request=request,
             attempt=started.attempt,
-            questions=attempt_questions(attempt=started.attempt, rows=started.answers),
+            questions=attempt_questions(
+                attempt=started.attempt, rows=started.answers, contents=started.contents
+            ),
         )
     if started.resumed:
         messages.info(request, _("Bạn đang có một lượt thi chưa nộp; tiếp tục làm bài."))

@@ -1,12 +1,68 @@
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Contest, Round
+
+_round_with_contest_plans: dict[str, tuple[str, list]] = {}
+
+
+def _round_with_contest_plan() -> tuple[str, list]:
+    """The query and each column's converters (what the ORM's compiler would apply), built
+    once per process and database vendor."""
+    plan = _round_with_contest_plans.get(connection.vendor)
+    if plan is None:
+        quote = connection.ops.quote_name
+        columns, converters = [], []
+        for alias, model in (("r", Round), ("c", Contest)):
+            for field in model._meta.concrete_fields:
+                columns.append(f"{alias}.{quote(field.column)}")
+                col = field.get_col(model._meta.db_table)
+                converters.append(
+                    (
+                        col,
+                        connection.ops.get_db_converters(col) + col.get_db_converters(connection),
+                    )
+                )
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {quote(Round._meta.db_table)} r"
+            f" JOIN {quote(Contest._meta.db_table)} c ON c.{quote(Contest._meta.pk.column)}"
+            f" = r.{quote(Round._meta.get_field('contest').column)}"
+            f" WHERE r.{quote(Round._meta.pk.column)} = %s"
+        )
+        plan = _round_with_contest_plans[connection.vendor] = (sql, converters)
+    return plan
+
+
+def round_with_contest(*, round_id: int) -> Round | None:
+    """The round with its contest, in one plain SQL query (None if there is no such round).
+    "Vào thi" reads it first, thousands of times a minute at 00h: the ORM's select_related
+    compiled the same query each time, two thirds of the read's CPU (bench/)."""
+    sql, converters = _round_with_contest_plan()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, (col, functions) in zip(row, converters, strict=True):
+        for function in functions:
+            value = function(value, col, connection)
+        values.append(value)
+    split = len(Round._meta.concrete_fields)
+    round = Round.from_db(
+        connection.alias, [f.attname for f in Round._meta.concrete_fields], values[:split]
+    )
+    contest = Contest.from_db(
+        connection.alias, [f.attname for f in Contest._meta.concrete_fields], values[split:]
+    )
+    Round._meta.get_field("contest").set_cached_value(round, contest)
+    return round
 
 
 def contest_current(*, contests: QuerySet[Contest] | None = None) -> Contest | None:
