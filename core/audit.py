@@ -15,6 +15,7 @@ from .models import AuditLogEntry
 
 # What organisers read in the log for each action code (the code stays in the database).
 AUDIT_ACTION_LABELS = {
+    "account_phone_change": _("Đổi số điện thoại đăng nhập"),
     "contest_banks_add": _("Gắn ngân hàng câu hỏi vào cuộc thi"),
     "contest_copy": _("Sao chép cuộc thi"),
     "contest_create": _("Tạo cuộc thi"),
@@ -70,7 +71,9 @@ AUDIT_DETAIL_LABELS = {
     "outcome": _("Quyết định"),
     "full_personal_data": _("Thấy đủ dữ liệu cá nhân"),
     "is_practice": _("Đợt thi thử"),
+    "new_phone": _("Số điện thoại mới"),
     "participant_id": _("Người dự thi"),
+    "previous_phone": _("Số điện thoại trước đó"),
     "prediction_actual": _("Đáp số câu dự đoán"),
     "previous_correct": _("Đáp án trước đó"),
     "reason": _("Lý do"),

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -56,6 +57,47 @@ from .tasks import rounds_rerank_queue, sweep_queue_at
 def _next_monday():
     today = timezone.localdate()
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def ranking_change_apply(*, published: list[int], apply, public_reason: str, actor) -> list[int]:
+    """Apply a decision that changes rankings (`apply` returns the rounds to rank again): the
+    published rounds are ranked again at once with a public correction, the others queued.
+    Returns the rounds queued."""
+    if published:
+        round_ids = published_rounds_change_confirm(
+            round_ids=published, apply=apply, reason=public_reason, actor=actor
+        )
+    else:
+        round_ids = apply()
+    rounds_rerank_queue(round_ids=round_ids)
+    return round_ids
+
+
+def correction_confirm_page(
+    model_admin, request, *, form, participants, preview, public_reason: str, action: str = ""
+) -> TemplateResponse:
+    """The page that shows who a change to published results would move, and asks for the
+    public correction's reason (again, with a message, when it was confirmed without one).
+    `action`: the changelist action the page posts back to, else the change form's URL."""
+    if "confirm" in request.POST:
+        model_admin.message_user(
+            request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR
+        )
+    return TemplateResponse(
+        request,
+        "admin/operations/correction_confirm.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Đính chính kết quả đã công bố"),
+            "opts": model_admin.model._meta,
+            "form": form,
+            "participants": participants,
+            "preview": preview,
+            "public_reason": public_reason,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 @admin.register(Round)
@@ -183,46 +225,51 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
         }
         return TemplateResponse(request, "admin/operations/season.html", context)
 
-    def _confirmation(self, request, queryset, *, action: str, title: str, button: str):
-        """The page that says what the action will do, round by round and to how many
-        people, before it runs; None once the organiser confirmed."""
-        if request.POST.get("confirm") == "yes":
-            return None
-        rounds = queryset.select_related("contest").order_by("contest_id", "number")
-        return TemplateResponse(
-            request,
-            "admin/operations/round_action_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": title,
-                "button": button,
-                "action": action,
-                "rounds": [
-                    {"round": round, "impact": round_action_impact(round=round, action=action)}
-                    for round in rounds
-                ],
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    def _confirm_then_each(
+        self,
+        request,
+        queryset,
+        *,
+        action: str,
+        title: str,
+        act,
+        confirmed: bool = False,
+        errors_name_the_round: bool = False,
+    ):
+        """A round action's "confirm, then act": the page that says what `action` will do,
+        round by round and to how many people, until the organiser confirmed; then `act(round)`
+        for each round chosen, a round refused (RoundStateError) reported and the rest carried
+        on. Returns the page, or None once the action ran."""
+        if not (confirmed or request.POST.get("confirm") == "yes"):
+            rounds = queryset.select_related("contest").order_by("contest_id", "number")
+            return TemplateResponse(
+                request,
+                "admin/operations/round_action_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": title,
+                    "button": title,
+                    "action": action,
+                    "rounds": [
+                        {"round": round, "impact": round_action_impact(round=round, action=action)}
+                        for round in rounds
+                    ],
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for round in queryset:
+            try:
+                act(round)
+            except RoundStateError as error:
+                message = str(error) if errors_name_the_round else f"{round.name}: {error}"
+                self.message_user(request, message, messages.ERROR)
+        return None
 
     @admin.action(description=gettext_lazy("Đóng đợt thi ngay"), permissions=["change"])
     def close_now(self, request, queryset):
-        page = self._confirmation(
-            request,
-            queryset,
-            action="close_now",
-            title=_("Đóng đợt thi ngay"),
-            button=_("Đóng đợt thi ngay"),
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                closed = round_close_now(round_id=round.pk, actor=request.user)
-            except RoundStateError as error:
-                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
-                continue
+        def act(round: Round) -> None:
+            closed = round_close_now(round_id=round.pk, actor=request.user)
             if not closed.is_practice:
                 sweep_queue_at(moment=closed.ends_at + closed.contest.grace)
             self.message_user(
@@ -232,23 +279,14 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                 messages.SUCCESS,
             )
 
+        return self._confirm_then_each(
+            request, queryset, action="close_now", title=_("Đóng đợt thi ngay"), act=act
+        )
+
     @admin.action(description=gettext_lazy("Xếp hạng lại"), permissions=["change"])
     def recompute_ranking(self, request, queryset):
-        page = self._confirmation(
-            request,
-            queryset,
-            action="recompute_ranking",
-            title=_("Xếp hạng lại"),
-            button=_("Xếp hạng lại"),
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
-            except RoundStateError as error:
-                self.message_user(request, f"{round.name}: {error}", messages.ERROR)
-                continue
+        def act(round: Round) -> None:
+            summary = round_rank_by_organiser(round_id=round.pk, actor=request.user)
             self.message_user(
                 request,
                 _(
@@ -291,32 +329,18 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     messages.WARNING,
                 )
 
+        return self._confirm_then_each(
+            request, queryset, action="recompute_ranking", title=_("Xếp hạng lại"), act=act
+        )
+
     @admin.action(description=gettext_lazy("Công bố kết quả"), permissions=["change"])
     def publish_results(self, request, queryset, share_open_ties_reason: str = ""):
-        # Publishing open ties as shared prizes has its own page, with the reason, instead.
-        page = (
-            None
-            if share_open_ties_reason
-            else self._confirmation(
-                request,
-                queryset,
-                action="publish_results",
-                title=_("Công bố kết quả"),
-                button=_("Công bố kết quả"),
+        def act(round: Round) -> None:
+            announcement = round_publish_and_announce(
+                round_id=round.pk,
+                actor=request.user,
+                share_open_ties_reason=share_open_ties_reason,
             )
-        )
-        if page is not None:
-            return page
-        for round in queryset:
-            try:
-                announcement = round_publish_and_announce(
-                    round_id=round.pk,
-                    actor=request.user,
-                    share_open_ties_reason=share_open_ties_reason,
-                )
-            except RoundStateError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                continue
             link = reverse("admin:content_announcement_change", args=[announcement.pk])
             self.message_user(
                 request,
@@ -329,6 +353,17 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
                     else _("Xem thông báo kết quả"),
                 ),
             )
+
+        return self._confirm_then_each(
+            request,
+            queryset,
+            action="publish_results",
+            title=_("Công bố kết quả"),
+            act=act,
+            # Publishing open ties as shared prizes has its own page, with the reason, instead.
+            confirmed=bool(share_open_ties_reason),
+            errors_name_the_round=True,  # the publication's refusals name the round already
+        )
 
     @admin.action(
         description=gettext_lazy("Công bố kết quả, đồng hạng chưa quyết định là đồng giải"),
@@ -357,18 +392,17 @@ class RoundAdmin(RoundResultsAdminMixin, RoundDrawRulesAdminMixin, rounds_admin.
 
     @admin.action(description=gettext_lazy("Hủy công bố kết quả"), permissions=["change"])
     def unpublish_results(self, request, queryset):
-        page = self._confirmation(
+        page = self._confirm_then_each(
             request,
             queryset,
             action="unpublish_results",
             title=_("Hủy công bố kết quả"),
-            button=_("Hủy công bố kết quả"),
+            act=lambda round: round_unpublish_and_log(round_id=round.pk, actor=request.user),
         )
         if page is not None:
             return page
-        for round in queryset:
-            round_unpublish_and_log(round_id=round.pk, actor=request.user)
         self.message_user(request, _("Đã hủy công bố kết quả các đợt đã chọn."))
+        return None
 
 
 @admin.register(Participant)
@@ -397,32 +431,18 @@ class ParticipantJudgingAdmin(ParticipantAdmin):
             public_reason = request.POST.get("public_reason", "").strip()
             if published and not ("confirm" in request.POST and public_reason):
                 # A published round changes: first show who would move and how.
-                if "confirm" in request.POST:
-                    self.message_user(
-                        request, _("Cần ghi rõ lý do đính chính công khai."), messages.ERROR
-                    )
-                return TemplateResponse(
+                return correction_confirm_page(
+                    self,
                     request,
-                    "admin/operations/correction_confirm.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Đính chính kết quả đã công bố"),
-                        "opts": self.model._meta,
-                        "form": form,
-                        "participants": queryset.select_related("user", "unit"),
-                        "preview": published_rounds_change_preview(
-                            round_ids=published, apply=apply
-                        ),
-                        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                    },
+                    form=form,
+                    participants=queryset.select_related("user", "unit"),
+                    preview=published_rounds_change_preview(round_ids=published, apply=apply),
+                    public_reason=public_reason,
+                    action="disqualify",
                 )
-            if published:
-                round_ids = published_rounds_change_confirm(
-                    round_ids=published, apply=apply, reason=public_reason, actor=request.user
-                )
-            else:
-                round_ids = apply()
-            rounds_rerank_queue(round_ids=round_ids)
+            round_ids = ranking_change_apply(
+                published=published, apply=apply, public_reason=public_reason, actor=request.user
+            )
             self.message_user(
                 request,
                 _("Đã loại %(n)d người khỏi %(contest)s; %(rounds)d đợt sẽ được xếp hạng lại.")
@@ -452,9 +472,8 @@ class DisqualificationCorrectionForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
-            "Bắt buộc khi cuộc thi đã công bố kết quả: đăng trong thông báo đính chính trên "
-            "trang kết quả. Để xem trước ai thay đổi thứ hạng, dùng thao tác “Loại khỏi cuộc "
-            "thi” ở danh sách người dự thi."
+            "Cần khi cuộc thi đã công bố kết quả: đăng trong thông báo đính chính trên trang "
+            "kết quả. Trước khi lưu, trang xác nhận cho xem ai thay đổi thứ hạng, giải thưởng."
         ),
     )
 
@@ -462,69 +481,109 @@ class DisqualificationCorrectionForm(forms.ModelForm):
         model = Disqualification
         fields = ["contest", "participant", "reason"]
 
-    def clean(self):
-        cleaned = super().clean()
-        contest = cleaned.get("contest")
-        moved = self.instance.pk is None or {"contest", "participant"} & set(self.changed_data)
-        if (
-            contest
-            and moved
-            and rounds_published_ids(contest_id=contest.pk)
-            and not cleaned.get("public_reason", "").strip()
-        ):
-            self.add_error(
-                "public_reason",
-                _("Cuộc thi đã công bố kết quả: cần ghi rõ lý do đính chính công khai."),
-            )
-        return cleaned
+    def moves_decision(self) -> bool:
+        """A new decision, or one moved to another person or contest, changes rankings; a
+        corrected reason alone does not."""
+        return self.instance.pk is None or bool({"contest", "participant"} & set(self.changed_data))
 
 
 @admin.register(Disqualification)
 class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     """Adding, changing or lifting a decision goes through the rounds' services (which log
-    it) and re-ranks the ranked rounds it touches; published rounds are ranked again at once
-    with a public correction notice."""
+    it) and re-ranks the ranked rounds it touches; when published rounds change, a page first
+    shows who would move (like the participant list's "disqualify"), then they are ranked
+    again at once with a public correction notice."""
 
     form = DisqualificationCorrectionForm
 
-    def _apply(self, request, *, contest_id: int, apply, public_reason: str) -> None:
-        published = rounds_published_ids(contest_id=contest_id)
-        if published:
-            round_ids = published_rounds_change_confirm(
-                round_ids=published, apply=apply, reason=public_reason, actor=request.user
-            )
-        else:
-            round_ids = apply()
-        rounds_rerank_queue(round_ids=round_ids)
+    def _apply(self, request, *, published: list[int], apply, public_reason: str) -> None:
+        ranking_change_apply(
+            published=published, apply=apply, public_reason=public_reason, actor=request.user
+        )
 
-    def save_model(self, request, obj, form, change):
-        public_reason = form.cleaned_data.get("public_reason", "")
-        if change and not {"contest", "participant"} & set(form.changed_data):
-            disqualification_change(disqualification=obj, actor=request.user)  # the reason
-            return
+    @staticmethod
+    def _published_round_ids(form) -> list[int]:
+        """The published rounds a saved decision changes: its contest's, and those of the
+        contest it is moved away from (the person is back in that ranking)."""
+        previous = form.initial.get("contest") if form.instance.pk is not None else None
+        contest_ids = {form.cleaned_data["contest"].pk, previous} - {None}
+        return sorted(
+            {
+                round_id
+                for contest_id in contest_ids
+                for round_id in rounds_published_ids(contest_id=contest_id)
+            }
+        )
+
+    def _decision_apply(self, request, decision: Disqualification, *, change: bool):
+        """The service call that saves `decision` (returning the rounds to rank again), for
+        the real save and for the rolled-back preview."""
         if change:
-            # A moved decision re-ranks (and corrects the published rounds of its contest).
-            self._apply(
-                request,
-                contest_id=obj.contest_id,
-                apply=lambda: disqualification_change(disqualification=obj, actor=request.user),
-                public_reason=public_reason,
-            )
-            return
-        created = []
+            return lambda: disqualification_change(disqualification=decision, actor=request.user)
 
         def apply() -> list[int]:
-            decision, round_ids = disqualification_create(
-                contest=obj.contest,
-                participant=obj.participant,
-                reason=obj.reason,
+            created, round_ids = disqualification_create(
+                contest=decision.contest,
+                participant=decision.participant,
+                reason=decision.reason,
                 actor=request.user,
             )
-            created.append(decision)
+            decision.pk = created.pk
             return round_ids
 
-        self._apply(request, contest_id=obj.contest_id, apply=apply, public_reason=public_reason)
-        obj.pk = created[0].pk
+        return apply
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            page = self._correction_confirmation(request, object_id)
+            if page is not None:
+                return page
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _correction_confirmation(self, request, object_id):
+        """The preview of the correction a new or moved decision makes to published rounds,
+        until the organiser confirms it with a public reason; None: save as usual (the
+        admin's own checks of permission and form follow)."""
+        decision = self.get_object(request, unquote(object_id)) if object_id else None
+        change = decision is not None
+        if object_id and not change:
+            return None
+        allowed = (
+            self.has_change_permission(request, decision)
+            if change
+            else self.has_add_permission(request)
+        )
+        form = self.get_form(request, decision, change=change)(request.POST, instance=decision)
+        if not (allowed and form.is_valid() and form.moves_decision()):
+            return None
+        decision = form.save(commit=False)
+        published = self._published_round_ids(form)
+        public_reason = form.cleaned_data["public_reason"].strip()
+        confirmed = "confirm" in request.POST
+        if not published or (confirmed and public_reason):
+            return None
+        return correction_confirm_page(
+            self,
+            request,
+            form=form,
+            participants=[decision.participant],
+            preview=published_rounds_change_preview(
+                round_ids=published,
+                apply=self._decision_apply(request, decision, change=change),
+            ),
+            public_reason=public_reason,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not form.moves_decision():
+            disqualification_change(disqualification=obj, actor=request.user)  # the reason
+            return
+        self._apply(
+            request,
+            published=self._published_round_ids(form),
+            apply=self._decision_apply(request, obj, change=change),
+            public_reason=form.cleaned_data.get("public_reason", ""),
+        )
 
     def delete_queryset(self, request, queryset):
         for decision in queryset:
@@ -533,7 +592,7 @@ class DisqualificationJudgingAdmin(rounds_admin.DisqualificationAdmin):
     def delete_model(self, request, obj):
         self._apply(
             request,
-            contest_id=obj.contest_id,
+            published=rounds_published_ids(contest_id=obj.contest_id),
             apply=lambda: disqualification_delete(disqualification=obj, actor=request.user),
             public_reason=_(
                 "Khôi phục thí sinh vào bảng xếp hạng theo quyết định của Ban Tổ chức."

@@ -27,6 +27,7 @@ from .models import (
 )
 from .phones import mask_cccd, national_format
 from .selectors import (
+    account_login_changeable_by,
     account_manageable_by,
     account_password_settable_by,
     personal_search,
@@ -35,6 +36,7 @@ from .selectors import (
 from .services import (
     UNIT_COLUMNS,
     UnitImportError,
+    account_phone_change,
     personal_data_search_record,
     personal_data_view_record,
     units_import,
@@ -61,7 +63,9 @@ class PersonalDataAdminMixin:
         fields = list(super().get_fields(request, obj))
         if obj is not None and not can_view_personal_data(request):
             fields = [f"{f}_masked" if f in self.personal_fields else f for f in fields]
-        return fields
+        # Django appends the read-only fields, the masked ones among them: each once, where
+        # the field itself stands.
+        return list(dict.fromkeys(fields))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_view_personal_data(request):
@@ -163,6 +167,17 @@ class UserAdmin(LinkRowsHiddenMixin, PhoneSearchAdminMixin, DjangoUserAdmin):
     def phone_masked(self, user: User) -> str:
         return str(user)
 
+    @admin.display(description=_("Số điện thoại"))
+    def phone_locked(self, user: User) -> str:
+        return format_html(
+            '{}<br><small class="quiet">{}</small>',
+            national_format(user.phone),
+            gettext(
+                "Số điện thoại là tên đăng nhập và nơi nhận mã đặt lại mật khẩu: "
+                "chỉ quản trị viên cấp cao (superuser) được đổi."
+            ),
+        )
+
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and account_manageable_by(
             actor=request.user, account=obj
@@ -185,10 +200,19 @@ class UserAdmin(LinkRowsHiddenMixin, PhoneSearchAdminMixin, DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and not can_view_personal_data(request):
             readonly.append("phone_masked")
+        if obj is not None and not account_login_changeable_by(actor=request.user):
+            # The login number is out of the form (a posted "phone" is ignored): whoever
+            # changes it receives the password-reset SMS and takes the account over.
+            readonly += ["phone", "phone_locked"]
         if obj is not None and not request.user.is_superuser:
             # Rights an organiser sees but never changes, on any account (issue 14.2).
             readonly += ["is_staff", "groups"]
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        if change and "phone" in form.changed_data:
+            account_phone_change(account=obj, phone=obj.phone, actor=request.user)
+        super().save_model(request, obj, form, change)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -200,10 +224,15 @@ class UserAdmin(LinkRowsHiddenMixin, PhoneSearchAdminMixin, DjangoUserAdmin):
             hidden |= {"is_superuser", "user_permissions"}
         if not account_password_settable_by(actor=request.user, account=obj):
             hidden.add("password")
-        masked = not can_view_personal_data(request)
+        if not can_view_personal_data(request):
+            phone_shown = "phone_masked"
+        elif not account_login_changeable_by(actor=request.user):
+            phone_shown = "phone_locked"
+        else:
+            phone_shown = "phone"
         fieldsets = [
             (name, {**opts, "fields": [
-                "phone_masked" if masked and f == "phone" else f
+                phone_shown if f == "phone" else f
                 for f in opts["fields"] if f not in hidden
             ]})
             for name, opts in fieldsets
@@ -320,6 +349,19 @@ class ParticipantAdmin(PhoneSearchAdminMixin, PersonalDataAdminMixin, admin.Mode
         "created_at",
     ]
     date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not account_login_changeable_by(actor=request.user):
+            # Moving the profile onto another account (one whose number an organiser holds)
+            # would hand that account the person's results: superusers only.
+            readonly.append("user")
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        # The account first, as on a superuser's page, even where it is read-only.
+        fields = list(super().get_fields(request, obj))
+        return ["user", *(f for f in fields if f != "user")] if "user" in fields else fields
 
     @admin.display(description=_("họ và tên"), ordering=VietnameseOrder("full_name"))
     def name(self, participant: Participant) -> str:

@@ -207,6 +207,13 @@ def account_manageable_by(*, actor: User, account: User | None) -> bool:
     return not (account.is_staff or account.is_superuser)
 
 
+def account_login_changeable_by(*, actor: User) -> bool:
+    """Only a superuser changes an account's login identity (its phone number, or the
+    profile's account): password resets go by SMS to that number, so whoever sets it can take
+    the account over."""
+    return actor.is_superuser
+
+
 def account_password_settable_by(*, actor: User, account: User) -> bool:
     """Only a superuser sets a password in the admin, and only a staff account's: a
     participant resets their own with the code sent to their phone."""

@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,7 +26,13 @@ from .models import (
     UnitLinkVisit,
     User,
 )
-from .selectors import SIGNUP_UNIT_SESSION_KEY, participants_due_for_anonymising, unit_by_code
+from .phones import mask_phone
+from .selectors import (
+    SIGNUP_UNIT_SESSION_KEY,
+    account_login_changeable_by,
+    participants_due_for_anonymising,
+    unit_by_code,
+)
 
 ORGANISER_GROUP = "Ban Tổ chức"
 PERSONAL_DATA_GROUP = "Ban Tổ chức — dữ liệu cá nhân"
@@ -118,6 +125,30 @@ def personal_data_search_record(
         found_ids=found_ids[:50],
         full_personal_data=full_access,
     )
+
+
+def account_phone_change(*, account: User, phone: str, actor: User) -> bool:
+    """Change the phone number an account logs in with (and gets password-reset codes on):
+    a superuser's correction, audit-logged with both numbers masked (organisers without the
+    personal-data permission read the log). False: the number was already this one."""
+    if not account_login_changeable_by(actor=actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        previous = (
+            User.objects.select_for_update().values_list("phone", flat=True).get(pk=account.pk)
+        )
+        if previous == phone:
+            return False
+        account.phone = phone
+        account.save(update_fields=["phone"])
+        audit_log_record(
+            actor=actor,
+            action="account_phone_change",
+            target=account,
+            previous_phone=mask_phone(previous),
+            new_phone=mask_phone(phone),
+        )
+    return True
 
 
 def deletion_request_create(*, participant: Participant) -> DataDeletionRequest:

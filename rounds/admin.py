@@ -149,8 +149,11 @@ class RoundAdmin(admin.ModelAdmin):
     list_filter = ["contest", "state", "is_practice"]
     search_fields = ["name", "contest__name"]
     list_select_related = ["contest"]
+    # The phase, not the stored state: a round whose window has begun is open whether or not
+    # the worker has moved its state yet (the change page said "Sắp diễn ra" while the list
+    # said "Đang diễn ra").
     readonly_fields = [
-        "state",
+        "phase_display",
         "timing",
         "prediction_actual",
         "closed_at",
@@ -165,7 +168,7 @@ class RoundAdmin(admin.ModelAdmin):
         "ends_at",
         "is_practice",
         "allow_revealed_questions",
-        "state",
+        "phase_display",
         "timing",
         "prediction_actual",
         "closed_at",
@@ -195,6 +198,8 @@ class RoundAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Trạng thái"), ordering="state")
     def phase_display(self, round: Round) -> str:
+        if round.pk is None:
+            return "—"
         return round.get_phase_display()
 
     @admin.display(description=_("Thời gian"))

@@ -135,21 +135,78 @@ def test_the_results_file_is_not_served_before_publication(db, client):
 
 
 @pytest.mark.django_db
-def test_a_disqualification_added_in_its_admin_needs_a_public_reason_when_published(
+def test_a_disqualification_added_in_its_admin_shows_who_would_move_before_saving(
     published_round, organiser_client
 ):
+    """The add page, like the participant list's "disqualify", previews the correction on
+    the same confirmation page, then asks for the public reason before anything is saved."""
     round, people = published_round
     url = reverse("admin:rounds_disqualification_add")
     form = {"contest": round.contest_id, "participant": people["D"].pk, "reason": "Thi hộ"}
-    refused = organiser_client.post(url, form)
+
+    preview = organiser_client.post(url, {**form, "public_reason": "Loại thí sinh D"})
+
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "Đính chính kết quả đã công bố" in text
+    assert people["D"].public_name in text
+    assert "<td>3</td><td>1</td><td>—</td><td>Giải Nhất</td>" in text  # C moves up
+    assert ">Loại thí sinh D</textarea>" in text  # what was typed is kept
+    assert 'name="confirm"' in text and 'name="participant"' in text
+    assert not Disqualification.objects.exists()  # the preview saved nothing
+    assert _ranks(round) == {"Người A": 2, "Người B": 1, "Người C": 3, "Người D": 4}
+    assert not PublicationEvent.objects.filter(kind=PublicationEvent.Kind.CORRECTION).exists()
+
+    refused = organiser_client.post(url, {**form, "confirm": "1", "public_reason": " "})
     assert refused.status_code == 200
-    assert "cần ghi rõ lý do đính chính công khai" in refused.content.decode()
+    assert "Cần ghi rõ lý do đính chính công khai." in refused.content.decode()
     assert not Disqualification.objects.exists()
-    organiser_client.post(url, {**form, "public_reason": "Loại 01 thí sinh vi phạm Thể lệ"})
-    assert Disqualification.objects.exists()
-    assert _ranks(round)["Người C"] == 1
+
+    saved = organiser_client.post(
+        url, {**form, "confirm": "1", "public_reason": "Loại 01 thí sinh vi phạm Thể lệ"}
+    )
+    assert saved.status_code == 302
+    decision = Disqualification.objects.get()
+    assert (decision.participant, decision.reason) == (people["D"], "Thi hộ")
+    assert _ranks(round) == {"Người C": 1, "Người B": 2, "Người A": 3}
     correction = PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION)
     assert correction.reason == "Loại 01 thí sinh vi phạm Thể lệ"
+
+
+@pytest.mark.django_db
+def test_moving_a_decision_in_its_admin_previews_the_correction(published_round, organiser_client):
+    round, people = published_round
+    decision = Disqualification.objects.create(
+        contest=round.contest, participant=people["A"], reason="Nhầm người"
+    )
+    round_rank(round_id=round.pk)
+    before = _ranks(round)
+    assert "Người A" not in before
+    url = reverse("admin:rounds_disqualification_change", args=[decision.pk])
+    form = {"contest": round.contest_id, "participant": people["D"].pk, "reason": "Thi hộ"}
+
+    preview = organiser_client.post(url, form)
+
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "Đính chính kết quả đã công bố" in text and people["D"].public_name in text
+    decision.refresh_from_db()
+    assert (decision.participant, decision.reason) == (people["A"], "Nhầm người")
+    assert _ranks(round) == before
+
+    # Only the reason corrected: no ranking moves, saved at once.
+    reason_only = {**form, "participant": people["A"].pk, "reason": "Nhầm người (đã xác minh)"}
+    assert organiser_client.post(url, reason_only).status_code == 302
+    decision.refresh_from_db()
+    assert decision.reason == "Nhầm người (đã xác minh)"
+
+    organiser_client.post(url, {**form, "confirm": "1", "public_reason": "Đổi người bị loại"})
+    decision.refresh_from_db()
+    assert decision.participant == people["D"]
+    assert "Người A" in _ranks(round) and "Người D" not in _ranks(round)
+    assert PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION).reason == (
+        "Đổi người bị loại"
+    )
 
 
 @pytest.mark.django_db
@@ -212,3 +269,62 @@ def test_every_certificate_of_the_round_prints_the_results_digest(published_roun
     code = Certificate.objects.filter(round=round, participant=people["B"]).first().code
     page = client.get(reverse("leaderboard:certificate_verify", args=[code])).content.decode()
     assert digest in page
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_every_prize_change_and_counts_the_long_tail(organiser_client):
+    """Disqualifying the winner of a round of 40 moves everyone: the page lists who leaves,
+    who takes the prize and the first 20 who only move up a place, and counts the rest."""
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
+    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
+    people = [ParticipantFactory(full_name=f"Người số {n:02d}") for n in range(40)]
+    for n, person in enumerate(people):
+        FinishedAttemptFactory(
+            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
+        )
+    round_rank(round_id=round.pk)
+    round_publish_and_announce(round_id=round.pk, actor=None)
+    form = {"contest": round.contest_id, "participant": people[0].pk, "reason": "Thi hộ"}
+
+    page = organiser_client.post(reverse("admin:rounds_disqualification_add"), form)
+
+    text = page.content.decode()
+    rows = text.count("<tr><td>")
+    assert rows == 2 + 20  # the winner leaving, the new winner, 20 moving up
+    assert f"<td>{people[0].public_name}</td><td>1</td><td>—</td><td>Giải Nhất</td>" in text
+    assert f"<td>{people[1].public_name}</td><td>2</td><td>1</td><td>—</td><td>Giải Nhất</td>" in (
+        text
+    )
+    assert people[21].public_name in text and people[22].public_name not in text
+    assert "… và 18 người khác chỉ thay đổi thứ hạng, không thay đổi giải" in text
+    assert RoundResult.objects.get(round=round, participant=people[0]).rank == 1  # unchanged
+
+
+@pytest.mark.django_db
+def test_moving_a_decision_away_from_a_published_contest_corrects_that_contest(
+    published_round, organiser_client
+):
+    """The decision was entered against the wrong contest: moving it puts the person back in
+    the published ranking they were taken out of, which is a public correction too."""
+    round, people = published_round
+    decision = Disqualification.objects.create(
+        contest=round.contest, participant=people["D"], reason="Nhầm cuộc thi"
+    )
+    round_rank(round_id=round.pk)
+    assert "Người D" not in _ranks(round)
+    other_contest = RoundFactory(number=2).contest  # no published round
+    url = reverse("admin:rounds_disqualification_change", args=[decision.pk])
+    form = {"contest": other_contest.pk, "participant": people["D"].pk, "reason": "Thi hộ"}
+
+    preview = organiser_client.post(url, form)
+
+    assert preview.status_code == 200
+    assert people["D"].public_name in preview.content.decode()
+    assert "Người D" not in _ranks(round)
+    organiser_client.post(url, {**form, "confirm": "1", "public_reason": "Chuyển quyết định"})
+    decision.refresh_from_db()
+    assert decision.contest == other_contest
+    assert _ranks(round) == {"Người A": 2, "Người B": 1, "Người C": 3, "Người D": 4}
+    correction = PublicationEvent.objects.get(round=round, kind=PublicationEvent.Kind.CORRECTION)
+    assert correction.reason == "Chuyển quyết định"

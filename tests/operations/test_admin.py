@@ -267,3 +267,13 @@ def test_correcting_only_the_reason_logs_it_and_reranks_nothing(
     assert AuditLogEntry.objects.filter(
         actor=organiser, action="disqualification_change", details__reason="Nhiều tài khoản"
     ).exists()
+
+
+def test_the_round_page_shows_the_phase_the_list_shows(organiser_client):
+    """Its window has begun, the worker has not moved the stored state yet: the change page
+    says "Đang diễn ra" like the list, not the stored "Sắp diễn ra"."""
+    round = RoundFactory()
+    assert round.state == Round.State.SCHEDULED and round.phase == Round.State.OPEN
+    page = organiser_client.get(reverse("admin:rounds_round_change", args=[round.pk]))
+    text = page.content.decode()
+    assert "Đang diễn ra" in text and "Sắp diễn ra" not in text
