@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.admission import Admission, Place, place_due, place_read, place_take, start_rate
@@ -275,6 +277,11 @@ def _save_payload(request):
     return seq, question_id, choices, prediction
 
 
+# The CSRF check of a save made without a valid pass (quizzes.save_pass): Django's own.
+_csrf_check = CsrfViewMiddleware(lambda request: None)
+
+
+@csrf_exempt
 @require_POST
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
@@ -308,7 +315,13 @@ def answer_save_view(request, attempt_id: int):
         context = save_pass.context(session_key=session_key)
     else:
         # No pass, a pass of another session (a login in another tab) or one the cache
-        # cannot vouch for: Django's check of the session, and the cached attempt facts.
+        # cannot vouch for: Django's checks of the request (CSRF) and of the session, and
+        # the cached attempt facts. A valid pass is itself the CSRF proof: a secret bound to
+        # the session, printed only in the quiz page, sent in a header that no other site's
+        # page can read or send (no CORS here).
+        refused = _csrf_check.process_view(request, None, (), {})
+        if refused is not None:
+            return refused
         if not request.user.is_authenticated:
             return _json_error(
                 "not_logged_in", _("Phiên đăng nhập đã hết, hãy đăng nhập lại."), 401

@@ -169,13 +169,34 @@ def test_expired_pass_is_refused(player, attempt_in_progress):
     assert response.json()["code"] == "deadline_passed"
 
 
-def test_csrf_still_checked(participant, attempt_in_progress):
+def test_a_valid_pass_is_the_csrf_proof(participant, attempt_in_progress):
+    """The pass is a secret bound to the session, printed only in the quiz page and sent in a
+    header no other site can send: it stands for the CSRF token (Django's check is skipped)."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(participant.user)
     save_pass = _page_pass(client, attempt_in_progress)
     response = _save(client, attempt_in_progress, save_pass=save_pass)
+    assert response.status_code == 200 and response.json()["saved"] is True
+
+
+@pytest.mark.parametrize("which", ["none", "forged", "another_session"])
+def test_csrf_still_checked_without_a_valid_pass(participant, attempt_in_progress, which):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(participant.user)
+    save_pass = _page_pass(client, attempt_in_progress)
+    if which == "another_session":
+        other = Client(enforce_csrf_checks=True)
+        other.force_login(participant.user)
+        save_pass = _page_pass(other, attempt_in_progress)
+    elif which == "forged":
+        save_pass = save_pass[:-4] + ("0000" if not save_pass.endswith("0000") else "1111")
+    else:
+        save_pass = ""
+    response = _save(client, attempt_in_progress, save_pass=save_pass)
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+    row = attempt_in_progress.answers.order_by("position")[0]
+    assert row.seq == 0 and row.selected == []  # nothing saved
 
 
 # The quiz page makes the same check of the session from the cache (participants.auth_backends
