@@ -14,6 +14,7 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthen
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
@@ -87,23 +88,37 @@ def session_auth_valid(*, session_data, auth_hash, user_id: int) -> bool:
     )
 
 
-def session_signed_in(*, session_key: str, keys: list[str]) -> tuple[int | None, dict]:
-    """The account the session is signed in as, checked as `session_auth_valid` checks it
-    (two cache round trips: the session with the caller's `keys`, then the account's hash),
-    and the values of `keys`. None for the account when the cache cannot vouch for it: the
-    caller then makes Django's full check (request.user)."""
+def session_claims(*, session_key: str, keys: list[str]) -> tuple[int | None, str, dict]:
+    """The account id and the password hash the cached session names, not yet checked
+    against the account (`session_hash_matches` does that with the account's row), and the
+    values of `keys`: one cache round trip. None for the account when the cache has no
+    signed-in session: the caller then makes Django's full check (request.user)."""
     session_keys = session_auth_keys(session_key=session_key, user_id=0) if session_key else None
     if session_keys is None:
-        return None, {}
+        return None, "", {}
     found = cache.get_many([session_keys[0], *keys])
     data = found.pop(session_keys[0], None)
     user_id = data.get(SESSION_KEY) if isinstance(data, dict) else None
     if user_id is None or not str(user_id).isdigit():
-        return None, found
-    auth_hash = cache.get(_auth_hash_key(user_id))
-    if not session_auth_valid(session_data=data, auth_hash=auth_hash, user_id=user_id):
-        return None, found
-    return int(user_id), found
+        return None, "", found
+    return int(user_id), str(data.get(HASH_SESSION_KEY) or ""), found
+
+
+class _PasswordOnly:
+    def __init__(self, password: str):
+        self.password = password
+
+
+def session_hash_matches(*, session_hash: str, password: str, is_active: bool) -> bool:
+    """What auth.get_user accepts of a session, from the account's password hash and active
+    flag read with the caller's own query (the quiz page's): the session's hash is the
+    account's current one. Django's own computation (AbstractBaseUser), without building an
+    account; tests/participants/test_session_claims.py pins it to get_session_auth_hash. A
+    mismatch (a password changed, or a hash under an old SECRET_KEY) goes to Django's check."""
+    if not is_active or not session_hash:
+        return False
+    expected = AbstractBaseUser._get_session_auth_hash(_PasswordOnly(password))
+    return constant_time_compare(session_hash, expected)
 
 
 def session_claimed_user_id(*, request) -> int | None:

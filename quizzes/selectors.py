@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from participants.models import Participant
+from participants.models import Participant, User
 from rounds.models import Contest, Disqualification, Round
 
 from .models import FINISHED_STATES, Attempt, AttemptAnswer, DrawRule, Question, RoundDrawnQuestion
@@ -342,6 +342,11 @@ class AttemptPageState:
     prediction: int | None
     prediction_seq: int
     answers: dict[int, tuple[list[int], int]]  # question id → (chosen option ids, seq)
+    # The owner's password hash and active flag, read with the attempt: the page checks the
+    # session against them (participants.auth_backends.session_hash_matches) without another
+    # cache round trip.
+    account_password: str = ""
+    account_active: bool = False
 
     @property
     def is_finished(self) -> bool:
@@ -365,6 +370,7 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
     attempt_table = Attempt._meta.db_table
     answer_table = AttemptAnswer._meta.db_table
     participant_table = Participant._meta.db_table
+    user_table = User._meta.db_table
     round_table = Round._meta.db_table
     contest_table = Contest._meta.db_table
     with connection.cursor() as cursor:
@@ -372,9 +378,11 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
             f"""
             SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
                    c.grace_seconds, c.bind_attempt_to_session, a.participant_id,
+                   u.password, u.is_active,
                    aa.question_id, aa.selected, aa.seq
             FROM {attempt_table} a
             JOIN {participant_table} p ON p.id = a.participant_id
+            JOIN {user_table} u ON u.id = p.user_id
             JOIN {round_table} r ON r.id = a.round_id
             JOIN {contest_table} c ON c.id = r.contest_id
             LEFT JOIN {answer_table} aa ON aa.attempt_id = a.id
@@ -385,12 +393,21 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         rows = cursor.fetchall()
     if not rows:
         return None
-    state, deadline, prediction, prediction_seq, session_key, grace, bind, participant_id = rows[0][
-        :8
-    ]
+    (
+        state,
+        deadline,
+        prediction,
+        prediction_seq,
+        session_key,
+        grace,
+        bind,
+        participant_id,
+        password,
+        is_active,
+    ) = rows[0][:10]
     answers = {}
     for row in rows:
-        question_id, selected, seq = row[8:]
+        question_id, selected, seq = row[10:]
         if question_id is not None:
             answers[question_id] = (
                 json.loads(selected) if isinstance(selected, str) else selected or [],
@@ -407,6 +424,8 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         prediction=prediction,
         prediction_seq=prediction_seq,
         answers=answers,
+        account_password=password,
+        account_active=bool(is_active),
     )
 
 

@@ -25,7 +25,8 @@ from core.ratelimit import client_ip, rate_limited, request_retry_after, too_man
 from participants.auth_backends import (
     session_auth_remember,
     session_claimed_user_id,
-    session_signed_in,
+    session_claims,
+    session_hash_matches,
 )
 from rounds.selectors import round_with_contest
 
@@ -198,23 +199,26 @@ def _attempt_or_404(request, attempt_id: int):
 
 @never_cache
 def attempt_page(request, attempt_id: int):
-    """The quiz page: the session checked from the cache without loading the account, in the
-    round trip that reads the page rendered once for the attempt (quizzes/page.py); the
-    attempt's changing values in one query. When the cache cannot vouch for the session,
-    Django's check (login_required's)."""
+    """The quiz page: one cache round trip reads the session and the page rendered once for the
+    attempt (quizzes/page.py); one query reads the attempt's changing values with its owner's
+    password hash, against which the session is checked as Django checks it, without loading
+    the account. When that cannot vouch for the session, Django's check (login_required's)."""
     shell_key = page_shell_key(attempt_id=attempt_id)
-    user_id, found = session_signed_in(
+    claimed, session_hash, found = session_claims(
         session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), keys=[shell_key]
     )
-    if user_id is not None:
-        shell = found.get(shell_key)
+    state = attempt_page_state(attempt_id=attempt_id, user_id=claimed) if claimed else None
+    if state is not None and session_hash_matches(
+        session_hash=session_hash, password=state.account_password, is_active=state.account_active
+    ):
+        user_id, shell = claimed, found.get(shell_key)
     else:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         user_id = request.user.pk
-        session_auth_remember(user=request.user)
         shell = page_shell_cached(attempt_id=attempt_id)
-    state = attempt_page_state(attempt_id=attempt_id, user_id=user_id)
+        if user_id != claimed or state is None:
+            state = attempt_page_state(attempt_id=attempt_id, user_id=user_id)
     if state is None:
         raise Http404(_("Không tìm thấy lượt thi của bạn."))
     now = timezone.now()

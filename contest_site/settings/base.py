@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "core.lean.LeanPathsMiddleware",
     # Compresses HTML and JSON (first, so that it runs last on the response); Django's
     # GZipMiddleware pads each response at random against BREACH ("Heal The Breach").
-    "django.middleware.gzip.GZipMiddleware",
+    "core.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the constant policy built once per process (core.csp).
     "core.csp.CSPMiddleware",
