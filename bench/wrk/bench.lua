@@ -43,6 +43,8 @@ function request()
     ["X-Forwarded-Proto"] = "https",
     ["X-Forwarded-For"] = "10.9." .. (counter % 250) .. ".1",
     ["Referer"] = "https://" .. wrk.host .. ":" .. wrk.port .. "/",
+    -- As every phone's browser asks: the quiz page is then compressed, as it is for them.
+    ["Accept-Encoding"] = "gzip, deflate, br",
   }
   if mode == "save" then
     headers["Content-Type"] = "application/json"
