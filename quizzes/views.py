@@ -54,6 +54,8 @@ from .waiting_page import waiting_page_html
 
 # An autosave body is a few dozen bytes; anything much larger is refused before it is read.
 SAVE_MAX_BYTES = 4096
+# The longest a waiting page waits before it reloads itself.
+WAIT_REFRESH_MAX_SECONDS = 60
 # Row ids are 64-bit: SQLite's driver raises OverflowError on a larger number (500) where
 # PostgreSQL merely finds nothing, so a bigger one is refused before any query.
 ID_MAX = 2**63 - 1
@@ -134,8 +136,10 @@ def _start_when_admitted(request, round_id: int, user_id: int, place: Place):
                 return _attempt_start(request, round_id)
     now = time.time()
     seconds = max(int(place.seconds_left(now) + 0.999), 1)
-    # Soon after the slot, and at least every 10 s so the figures stay fresh.
-    refresh_seconds = min(seconds, 10)
+    # At the slot (it is fixed: the figures on the page count down to it), and at least once
+    # a minute in a long queue. Every refresh is a request at the busiest moment: refreshing
+    # every 10 s made four to seven waiting pages per person in the 5,000-person rush (bench/).
+    refresh_seconds = min(seconds, WAIT_REFRESH_MAX_SECONDS)
     response = HttpResponse(
         waiting_page_html(
             position=place.position(now, start_rate()),

@@ -181,3 +181,17 @@ def test_english_figures_use_the_plural_forms(slow_site, open_round, client_fact
     assert "About 1 person ahead of you." in pages[2]
     assert "About 2 seconds to wait." in pages[2]
     assert "Your turn is next." in pages[1] and "About 1 second to wait." in pages[1]
+
+
+def test_the_page_reloads_at_the_slot_and_at_least_once_a_minute(open_round, client_factory):
+    from django.test import override_settings
+
+    people = _people(4, client_factory)
+    with (
+        override_settings(START_QUEUE_RATE=0.04),
+        time_machine.travel(time.time() + 8000, tick=False),
+    ):
+        responses = [_press(client, open_round) for client in people]
+    # One start every 25 s: the second person's slot is 25 s away, the fourth's 75 s.
+    assert [_refresh_url(r)[0] for r in responses[1:]] == [25, 50, 60]
+    assert responses[3]["Retry-After"] == "60"
