@@ -258,6 +258,21 @@ def markdown(result: dict) -> str:
                 and r["starts_spread_seconds"] <= 20,
             )
         )
+        waiting = r["requests"].get("start (waiting page)", {})
+        every = r["requests"].get("all", {})
+        answered_p99 = max(start.get("p99_ms", 0), waiting.get("p99_ms", 0))
+        targets.append(
+            (
+                "waiting room: 0 errors, every attempt created, p99 of a press and of a waiting "
+                "page ≤ 200 ms",
+                f"{every.get('failures', '?')} errors in {every.get('requests', 0):,} requests, "
+                f"{r['attempts_created']:,} attempts, p99 press {start.get('p99_ms', 0):,.0f} ms,"
+                f" waiting page {waiting.get('p99_ms', 0):,.0f} ms",
+                every.get("failures") == 0
+                and r["attempts_created"] == r["participants"]
+                and answered_p99 <= 200,
+            )
+        )
     if "mixed" in s:
         r = s["mixed"]
         allr = r["requests"].get("all", {})

@@ -657,7 +657,7 @@ def main() -> None:
     parser.add_argument("--rush-window", type=float, default=10)
     parser.add_argument("--rush-users", type=int, default=500, help="Locust users for the rush")
     parser.add_argument(
-        "--start-rate", type=float, default=float(os.environ.get("START_QUEUE_RATE") or 80),
+        "--start-rate", type=float, default=float(os.environ.get("START_QUEUE_RATE") or 70),
         help="starts a second the server admits; beyond it, the waiting page (START_QUEUE_RATE)",
     )  # fmt: skip
     parser.add_argument("--mixed-users", type=int)
