@@ -679,6 +679,7 @@ def main() -> None:
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     )
     parser.add_argument("--results", default=str(BENCH / "results"))
+    parser.add_argument("--label", default="", help="added to the report's file name")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument(
         "--before", help="an earlier run's JSON: the report shows its figures beside this run's"
@@ -822,6 +823,12 @@ def main() -> None:
     stem = f"{dt.date.today().isoformat()}-{result['machine']['git_sha']}"
     if quick:
         stem += "-quick"
+    if args.label:
+        stem += f"-{args.label}"
+    base, taken = stem, 1
+    while (results / f"{stem}.json").exists():  # an earlier run of the same commit is kept
+        taken += 1
+        stem = f"{base}-{taken}"
     sys.path.insert(0, str(BENCH))
     if args.before:
         from report import summary  # bench/report.py
