@@ -191,14 +191,21 @@
     var key = "q" + questionId;
     seq[key] = parseInt(item.dataset.seq, 10) || 0;
     var node = item.querySelector("[data-save-state]");
-    item.addEventListener("change", function () {
+    var saveChosen = function () {
       var chosen = [];
       Array.prototype.forEach.call(item.querySelectorAll("input:checked"), function (input) {
         chosen.push(input.value);
       });
       item.classList.toggle("answered", chosen.length > 0);
       queue(key, { question: questionId, choices: chosen }, node);
+    };
+    item.addEventListener("change", saveChosen);
+    // An option tapped before this script ran (a slow phone), or restored by the browser on a
+    // reload, differs from what the server marked saved: save it now.
+    var differs = Array.prototype.some.call(item.querySelectorAll("input"), function (input) {
+      return input.checked !== input.defaultChecked;
     });
+    if (differs) { saveChosen(); }
   });
 
   var predictionItem = form.querySelector("li[data-prediction]");

@@ -206,3 +206,23 @@ def test_autosave_recovers_after_a_login_in_another_tab(page, browser_context, q
     assert attempt.state == Attempt.State.SUBMITTED
     assert attempt.answers.exclude(selected=[]).count() == count
     other.close()
+
+
+def test_an_option_tapped_before_the_script_ran_is_saved(page, quiz):
+    """On a slow phone the page shows before quiz.js has run: an option tapped then is saved
+    as soon as the script starts (it compares what is checked with what the server saved)."""
+    participant, round = quiz
+    held = []
+    page.route("**/quiz*.js", lambda route: held.append(route))
+    page.goto(page.url, wait_until="commit")
+    first = page.locator("li.question[data-question]").first
+    first.locator("label.option").nth(2).click()
+    page.wait_for_timeout(300)
+    assert held, "quiz.js was not requested"
+    expect(first.locator("[data-save-state]")).not_to_have_attribute("data-state", "saved")
+    for route in held:
+        route.continue_()
+    expect(first.locator("[data-save-state]")).to_have_attribute("data-state", "saved")
+    attempt = Attempt.objects.get(participant=participant, round=round)
+    saved = attempt.answers.exclude(selected=[])
+    assert saved.count() == 1 and saved.get().position == 1
