@@ -30,6 +30,9 @@ from .ranking import round_awards_store
 from .verification import round_verify
 
 DIGEST_CACHE_TIMEOUT = 5 * 60
+# Rank-only moves a correction lists before the rest are folded away: one person out of a
+# round of 2,000 moves everyone below, and the admin's preview ran to 87,000 pixels.
+CORRECTION_RANK_ONLY_LISTED = 20
 CSV_HEADER = (
     "rank",
     "masked_id",
@@ -363,3 +366,37 @@ def standings_moves(*, before: dict[int, Standing], after: dict[int, Standing]) 
         }
         for pid in changed
     ]
+
+
+@dataclass(frozen=True)
+class CorrectionRows:
+    rows: list[dict]  # every prize change, everyone entering or leaving the ranking, then the
+    # first rank-only moves (in ranking order)
+    rest: list[dict]  # the other rank-only moves
+
+    @property
+    def more(self) -> int:
+        return len(self.rest)
+
+
+def correction_rows(
+    *, moves: list[dict], rank_only_listed: int = CORRECTION_RANK_ONLY_LISTED
+) -> CorrectionRows:
+    """How a correction's moves are shown, on the admin's preview and on the public notice:
+    what decides a prize or a place in the ranking first, the long tail of people who only move
+    a place apart (the preview counts it, the public notice folds it under a summary)."""
+    rows, rest, rank_only = [], [], 0
+    for move in moves:
+        decisive = (
+            move["prize_before"] != move["prize_after"]
+            or move["rank_before"] is None
+            or move["rank_after"] is None
+        )
+        if decisive:
+            rows.append(move)
+        elif rank_only < rank_only_listed:
+            rows.append(move)
+            rank_only += 1
+        else:
+            rest.append(move)
+    return CorrectionRows(rows=rows, rest=rest)

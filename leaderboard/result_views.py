@@ -24,7 +24,7 @@ from .certificates import (
 )
 from .models import Certificate, PublicationEvent
 from .provisional import provisional_board
-from .publication import round_publication_log, round_results_file
+from .publication import correction_rows, round_publication_log, round_results_file
 from .results import round_results, round_winners, rounds_published
 
 RESULTS_PER_PAGE = 50
@@ -52,7 +52,11 @@ def round_results_page(request, round_id: int):
             "page": page,
             "results_file": round_results_file(round=round),
             "log": log,
-            "corrections": [e for e in log if e.kind == PublicationEvent.Kind.CORRECTION],
+            "corrections": [
+                (event, correction_rows(moves=event.changes or []))
+                for event in log
+                if event.kind == PublicationEvent.Kind.CORRECTION
+            ],
         },
     )
 

@@ -220,36 +220,3 @@ def admin_dashboard(*, now: datetime | None = None) -> AdminDashboard | None:
         units_total=len(top_units),
         units_reached=sum(1 for row in top_units if row.reached),
     )
-
-
-# Rank-only moves listed on a correction's preview before the rest are counted: one person out
-# of a round of 2,000 moves everyone below, and the page ran to 87,000 pixels.
-CORRECTION_PREVIEW_RANK_ONLY_ROWS = 20
-
-
-@dataclass(frozen=True)
-class CorrectionPreviewRows:
-    rows: list[dict]
-    more: int  # rank-only moves not listed
-
-
-def correction_preview_rows(
-    *, moves: list[dict], rank_only_rows: int = CORRECTION_PREVIEW_RANK_ONLY_ROWS
-) -> CorrectionPreviewRows:
-    """The moves a correction's preview lists: every prize change and everyone leaving or
-    entering the ranking, then the first rank-only moves (in ranking order); the rest counted."""
-    rows, rank_only_listed, more = [], 0, 0
-    for move in moves:
-        decisive = (
-            move["prize_before"] != move["prize_after"]
-            or move["rank_before"] is None
-            or move["rank_after"] is None
-        )
-        if decisive:
-            rows.append(move)
-        elif rank_only_listed < rank_only_rows:
-            rows.append(move)
-            rank_only_listed += 1
-        else:
-            more += 1
-    return CorrectionPreviewRows(rows=rows, more=more)

@@ -2,11 +2,11 @@
 
 from django import template
 
-from ..selectors import CorrectionPreviewRows, correction_preview_rows
+from leaderboard.publication import CorrectionRows, correction_rows
 
 register = template.Library()
 
 
 @register.filter
-def preview_rows(moves: list[dict]) -> CorrectionPreviewRows:
-    return correction_preview_rows(moves=moves)
+def preview_rows(moves: list[dict]) -> CorrectionRows:
+    return correction_rows(moves=moves)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from leaderboard.models import PublicationEvent
 from operations.pipeline import (
@@ -86,3 +87,42 @@ def test_the_downloaded_file_hashes_to_the_digest_on_the_page(page, live_server,
     assert "Đính chính" in log.nth(1).inner_text()
     correction = PublicationEvent.objects.get(kind=PublicationEvent.Kind.CORRECTION)
     assert correction.digest == digest  # the digest after the correction is the current one
+
+
+def test_a_long_correction_folds_its_tail_and_opens_on_a_tap(page, live_server, transactional_db):
+    """Disqualifying the winner of 30 moves everyone: on a phone the notice shows who leaves,
+    who takes the prize and the first 20 moves, then "Xem thêm 8 người…", which opens the rest
+    without JavaScript."""
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
+    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
+    people = [ParticipantFactory(full_name=f"Trần Thị Số {n:02d}") for n in range(30)]
+    for n, person in enumerate(people):
+        FinishedAttemptFactory(
+            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
+        )
+    round_rank(round_id=round.pk)
+    round_publish_and_announce(round_id=round.pk, actor=None)
+    published_rounds_change_confirm(
+        round_ids=[round.pk],
+        apply=lambda: disqualification_create(
+            contest=round.contest, participant=people[0], reason="Thi hộ", actor=None
+        )[1],
+        reason="Loại 01 bài thi hộ",
+        actor=None,
+    )
+
+    page.goto(f"/ket-qua/dot/{round.pk}/")
+    notice = page.locator("section.correction")
+    assert notice.locator("table").first.locator("tbody tr").count() == 2 + 20
+    rest = notice.locator("details.correction-rest")
+    expect(rest.locator("summary")).to_have_text(
+        "Xem thêm 8 người chỉ thay đổi thứ hạng, không thay đổi giải"
+    )
+    expect(rest.locator("table")).to_be_hidden()
+    rest.locator("summary").click()
+    expect(rest.locator("table")).to_be_visible()
+    assert rest.locator("tbody tr").count() == 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert template_syntax_leaks(page.content()) == []
+    notice.screenshot(path=str(SCREENSHOTS / "correction-notice-360.png"))

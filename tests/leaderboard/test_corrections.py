@@ -328,3 +328,35 @@ def test_moving_a_decision_away_from_a_published_contest_corrects_that_contest(
     assert _ranks(round) == {"Người A": 2, "Người B": 1, "Người C": 3, "Người D": 4}
     correction = PublicationEvent.objects.get(round=round, kind=PublicationEvent.Kind.CORRECTION)
     assert correction.reason == "Chuyển quyết định"
+
+
+@pytest.mark.django_db
+def test_the_public_notice_lists_every_move_with_the_long_tail_folded(organiser_client, client):
+    """The correction on the public results page: who leaves, who takes the prize and the first
+    20 who only move up a place in the table; the 18 others under a summary that opens without
+    JavaScript (<details>), so every move stays published."""
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
+    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
+    people = [ParticipantFactory(full_name=f"Người số {n:02d}") for n in range(40)]
+    for n, person in enumerate(people):
+        FinishedAttemptFactory(
+            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
+        )
+    round_rank(round_id=round.pk)
+    round_publish_and_announce(round_id=round.pk, actor=None)
+    form = {"contest": round.contest_id, "participant": people[0].pk, "reason": "Thi hộ"}
+    organiser_client.post(reverse("admin:rounds_disqualification_add"), form)
+    organiser_client.post(
+        reverse("admin:rounds_disqualification_add"),
+        {**form, "public_reason": "Loại một bài thi hộ", "confirm": "yes"},
+    )
+    assert PublicationEvent.objects.filter(round=round, kind="correction").exists()
+
+    text = client.get(reverse("leaderboard:round_results", args=[round.pk])).content.decode()
+    notice = text[text.index('class="notice correction"') : text.index("Danh sách đạt giải")]
+    listed, _, folded = notice.partition("<details")
+    assert listed.count("<tr><td>") == 2 + 20 and folded.count("<tr><td>") == 18
+    assert "Xem thêm 18 người chỉ thay đổi thứ hạng, không thay đổi giải" in folded
+    for person in people[1:]:
+        assert person.public_name in notice  # every move is published
