@@ -7,7 +7,7 @@ half of the database work, so the account, with its participant profile, is kept
 for a short while. The session hash check still runs on the cached copy, and any save or delete
 of the account or its profile drops the copy (participants.apps), so a password change or a
 deactivation logs the other sessions out as before; a change made with QuerySet.update() is
-seen at the latest after USER_CACHE_TIMEOUT.
+seen at the latest after USER_CACHE_TIMEOUT (AUTH_HASH_TIMEOUT for the autosave's check).
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
@@ -24,6 +24,10 @@ from django.utils.module_loading import import_string
 from .models import UnitRepresentative, User
 
 USER_CACHE_TIMEOUT = 120
+# The account's session hash (the autosave's check, below) is kept for an attempt's length: it
+# is dropped at once on every save of the account (participants.apps), and with the account's
+# 2 minutes one save in six of a person answering every 20 s took Django's full check again.
+AUTH_HASH_TIMEOUT = 3600
 
 
 def _user_cache_key(user_id) -> str:
@@ -132,9 +136,10 @@ def session_claimed_user_id(*, request) -> int | None:
 
 def session_auth_remember(*, user) -> None:
     """Keep the account's session hash for `session_auth_valid`, after Django's check let the
-    request in; as long as the cached account (a QuerySet.update() is seen as late)."""
+    request in, for AUTH_HASH_TIMEOUT (a change made with QuerySet.update(), which sends no
+    signal, is seen as late; none of ours changes a password or the active flag that way)."""
     if user.is_authenticated and user.is_active:
-        cache.set(_auth_hash_key(user.pk), user.get_session_auth_hash(), USER_CACHE_TIMEOUT)
+        cache.set(_auth_hash_key(user.pk), user.get_session_auth_hash(), AUTH_HASH_TIMEOUT)
 
 
 class _CachedGetUser:

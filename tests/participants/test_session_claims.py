@@ -22,3 +22,25 @@ def test_matches_djangos_session_hash_and_nothing_else():
         session_hash=user.get_session_auth_hash(), password=user.password, is_active=True
     )
     assert user.password != old_password
+
+
+def test_the_autosaves_hash_is_kept_an_hour_and_dropped_on_any_save_of_the_account():
+    from django.core.cache import cache
+
+    from participants.auth_backends import (
+        AUTH_HASH_TIMEOUT,
+        _auth_hash_key,
+        session_auth_remember,
+    )
+
+    user = ParticipantFactory().user
+    bystander = ParticipantFactory().user
+    for account in (user, bystander):
+        session_auth_remember(user=account)
+    key = cache.make_and_validate_key(_auth_hash_key(user.pk))
+    ttl = cache._cache.get_client().ttl(key)
+    assert AUTH_HASH_TIMEOUT - 60 < ttl <= AUTH_HASH_TIMEOUT and AUTH_HASH_TIMEOUT >= 1800
+    user.set_password("một-mật-khẩu-mới-2024")
+    user.save()
+    assert cache.get(_auth_hash_key(user.pk)) is None
+    assert cache.get(_auth_hash_key(bystander.pk)) == bystander.get_session_auth_hash()
