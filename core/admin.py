@@ -7,6 +7,25 @@ from .audit import audit_action_label, audit_details_lines, audit_target_label
 from .models import AuditLogEntry
 
 
+class ReadOnlyAdminMixin:
+    """Rows the application writes (results, statistics, logs): organisers read them in the
+    admin, never add or change them there."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RecordAdminMixin(ReadOnlyAdminMixin):
+    """A record of what happened (an audit log, a publication): not deleted from the admin
+    either."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class LinkRowsHiddenMixin:
     """The delete confirmation lists what goes with an object; the rows of Django's own
     many-to-many link tables ("User_groups object (1)") mean nothing to an organiser."""
@@ -54,7 +73,7 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: entries are written by the services, never edited. Actions, objects and
     details are shown in Vietnamese (the codes stay in the database)."""
 
@@ -90,12 +109,3 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         except (get_user_model().DoesNotExist, ValueError):
             return results, may_have_duplicates
         return results | queryset.filter(actor=actor), may_have_duplicates
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

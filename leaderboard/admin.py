@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin, RecordAdminMixin
 from core.spreadsheets import export_filename
 from participants.admin import PhoneSearchAdminMixin, can_view_personal_data
 from participants.phones import national_format
@@ -67,7 +68,7 @@ class RoundResultAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
+class AwardAdmin(RecordAdminMixin, PhoneSearchAdminMixin, admin.ModelAdmin):
     list_display = [
         "round",
         "tier",
@@ -99,15 +100,6 @@ class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
     # Awards are given by the ranking; a tie is decided by a recorded decision (the round
     # list's "Quyết định giải đồng hạng"), which re-ranking applies again: an edited or deleted
     # award would be recreated by the next re-ranking.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
     def get_list_display(self, request):
         if can_view_personal_data(request):
             return [
@@ -139,7 +131,7 @@ class AwardAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Certificates are issued on download; organisers look them up here (read-only)."""
 
     list_display = ["code", "kind", "participant", "round", "issued_at"]
@@ -148,15 +140,9 @@ class CertificateAdmin(admin.ModelAdmin):
     list_select_related = ["participant", "round", "round__contest"]
     readonly_fields = ["participant", "round", "kind", "code", "issued_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ParticipationStat)
-class ParticipationStatAdmin(admin.ModelAdmin):
+class ParticipationStatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the figures are recomputed by the operations.participation_refresh task."""
 
     list_display = [
@@ -177,15 +163,9 @@ class ParticipationStatAdmin(admin.ModelAdmin):
     def rate(self, stat: ParticipationStat) -> str:
         return "—" if stat.rate_percent is None else f"{stat.rate_percent:.1f} %".replace(".", ",")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(TieDecision)
-class TieDecisionAdmin(admin.ModelAdmin):
+class TieDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Decisions are recorded from the round list ("Quyết định giải đồng hạng"); read here."""
 
     list_display = ["round", "tier", "outcome", "status", "reason", "decided_by", "decided_at"]
@@ -205,28 +185,13 @@ class TieDecisionAdmin(admin.ModelAdmin):
         "decided_at",
     ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PublicationEvent)
-class PublicationEventAdmin(admin.ModelAdmin):
+class PublicationEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["round", "kind", "at", "reason", "digest", "actor"]
     list_filter = ["kind", "round__contest", "round"]
     list_select_related = ["round", "actor"]
     readonly_fields = ["round", "kind", "at", "reason", "changes", "digest", "actor"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RoundResultsAdminMixin:

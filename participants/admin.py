@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LinkRowsHiddenMixin
+from core.admin import LinkRowsHiddenMixin, ReadOnlyAdminMixin
 from core.collation import VietnameseOrder
 from core.spreadsheets import EXPORT_FORMATS, export_filename, export_response
 
@@ -406,17 +406,11 @@ class UnitRepresentativeAdmin(PhoneSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(UnitLinkVisit)
-class UnitLinkVisitAdmin(admin.ModelAdmin):
+class UnitLinkVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "unit", "count"]
     list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["unit"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # allauth's own admin for authenticators names its columns from the field names, in English.
@@ -424,7 +418,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Staff members' two-factor methods. Deleting a member's authenticators is the recovery
     path for a lost phone (the member sets 2FA up again at the next login): superusers only."""
 
@@ -449,12 +443,6 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     @admin.display(description=_("dùng lần cuối"), ordering="last_used_at")
     def last_used(self, authenticator: Authenticator):
         return authenticator.last_used_at
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
