@@ -149,3 +149,22 @@ class AnsweredLaterAttemptFactory(FinishedAttemptFactory):
     duration_ms = 60_000
     question_count = 0
     score = 0
+
+
+def published_round_in_finishing_order(*, people: int, name: str = "Người số"):
+    """A round that ended an hour ago with one prize (Giải Nhất) and `people` full marks with
+    the same prediction, in finishing order (the first is the fastest), ranked and published:
+    disqualifying the first moves everyone else up a place. Returns (round, participants)."""
+    from operations.pipeline import round_publish_and_announce, round_rank
+
+    now = timezone.now()
+    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
+    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
+    participants = [ParticipantFactory(full_name=f"{name} {n:02d}") for n in range(people)]
+    for n, person in enumerate(participants):
+        FinishedAttemptFactory(
+            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
+        )
+    round_rank(round_id=round.pk)
+    round_publish_and_announce(round_id=round.pk, actor=None)
+    return round, participants

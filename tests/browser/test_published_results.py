@@ -23,6 +23,7 @@ from tests.factories import (
     ParticipantFactory,
     PrizeTierFactory,
     RoundFactory,
+    published_round_in_finishing_order,
 )
 
 from .conftest import template_syntax_leaks
@@ -93,16 +94,7 @@ def test_a_long_correction_folds_its_tail_and_opens_on_a_tap(page, live_server, 
     """Disqualifying the winner of 30 moves everyone: on a phone the notice shows who leaves,
     who takes the prize and the first 20 moves, then "Xem thêm 8 người…", which opens the rest
     without JavaScript."""
-    now = timezone.now()
-    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
-    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
-    people = [ParticipantFactory(full_name=f"Trần Thị Số {n:02d}") for n in range(30)]
-    for n, person in enumerate(people):
-        FinishedAttemptFactory(
-            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
-        )
-    round_rank(round_id=round.pk)
-    round_publish_and_announce(round_id=round.pk, actor=None)
+    round, people = published_round_in_finishing_order(people=30, name="Trần Thị Số")
     published_rounds_change_confirm(
         round_ids=[round.pk],
         apply=lambda: disqualification_create(

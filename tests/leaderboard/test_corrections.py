@@ -22,6 +22,7 @@ from tests.factories import (
     ParticipantFactory,
     PrizeTierFactory,
     RoundFactory,
+    published_round_in_finishing_order,
 )
 
 
@@ -275,16 +276,7 @@ def test_every_certificate_of_the_round_prints_the_results_digest(published_roun
 def test_the_preview_lists_every_prize_change_and_counts_the_long_tail(organiser_client):
     """Disqualifying the winner of a round of 40 moves everyone: the page lists who leaves,
     who takes the prize and the first 20 who only move up a place, and counts the rest."""
-    now = timezone.now()
-    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
-    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
-    people = [ParticipantFactory(full_name=f"Người số {n:02d}") for n in range(40)]
-    for n, person in enumerate(people):
-        FinishedAttemptFactory(
-            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
-        )
-    round_rank(round_id=round.pk)
-    round_publish_and_announce(round_id=round.pk, actor=None)
+    round, people = published_round_in_finishing_order(people=40)
     form = {"contest": round.contest_id, "participant": people[0].pk, "reason": "Thi hộ"}
 
     page = organiser_client.post(reverse("admin:rounds_disqualification_add"), form)
@@ -335,16 +327,7 @@ def test_the_public_notice_lists_every_move_with_the_long_tail_folded(organiser_
     """The correction on the public results page: who leaves, who takes the prize and the first
     20 who only move up a place in the table; the 18 others under a summary that opens without
     JavaScript (<details>), so every move stays published."""
-    now = timezone.now()
-    round = RoundFactory(starts_at=now - dt.timedelta(days=4), ends_at=now - dt.timedelta(hours=1))
-    PrizeTierFactory(round=round, name="Giải Nhất", count=1, order=1)
-    people = [ParticipantFactory(full_name=f"Người số {n:02d}") for n in range(40)]
-    for n, person in enumerate(people):
-        FinishedAttemptFactory(
-            round=round, participant=person, prediction=1, duration_ms=(n + 1) * 1000
-        )
-    round_rank(round_id=round.pk)
-    round_publish_and_announce(round_id=round.pk, actor=None)
+    round, people = published_round_in_finishing_order(people=40)
     form = {"contest": round.contest_id, "participant": people[0].pk, "reason": "Thi hộ"}
     organiser_client.post(reverse("admin:rounds_disqualification_add"), form)
     organiser_client.post(
