@@ -18,7 +18,6 @@ leaves the server; slots name choice ids, which never reach the page.
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape as html_escape
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from core.a11y import page_classes
 from core.csrf import csrf_token_masked
+from core.slots import CLOSE, OPEN, slot, slots_cut, slots_fill
 
 from .models import Attempt
 from .save_pass import save_pass_issue
@@ -47,13 +47,7 @@ AUTOSAVE_STOP_SECONDS = 1
 SHELL_EXTRA_SECONDS = 600
 FRAME_CACHE_SECONDS = 300
 
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_SLOT = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 _static_version = ""
-
-
-def _slot(name: str) -> str:
-    return f"{_OPEN}{name}{_CLOSE}"
 
 
 def _shell_version() -> str:
@@ -81,11 +75,7 @@ class PageShell:
     result_url: str
 
     def fill(self, values: dict[str, str]) -> str:
-        out = list(self.parts)
-        get = values.get
-        for index in range(1, len(out), 2):
-            out[index] = get(out[index], "")
-        return "".join(out)
+        return slots_fill(self.parts, values)
 
 
 class _FrameUser:
@@ -98,14 +88,14 @@ class _FrameUser:
         self.is_staff = is_staff
 
     def get_full_name(self) -> str:
-        return _slot("user_name")
+        return slot("user_name")
 
 
 class _FrameRequest:
     COOKIES: dict = {}
 
     def get_full_path(self) -> str:
-        return _slot("path")
+        return slot("path")
 
 
 _PER_REQUEST = (
@@ -134,8 +124,8 @@ def _frame(*, request, round, is_staff: bool) -> str:
         context = {
             "round": round,
             "contest": round.contest,
-            "slot": {name: _slot(name) for name in (*_PER_REQUEST, *_PER_ATTEMPT)},
-            "csrf_token": _slot("csrf"),
+            "slot": {name: slot(name) for name in (*_PER_REQUEST, *_PER_ATTEMPT)},
+            "csrf_token": slot("csrf"),
             "user": _FrameUser(is_staff),
             "request": _FrameRequest(),
         }
@@ -170,7 +160,7 @@ def _questions_html(questions) -> str:
         number = html_escape(number_format % {"n": q.position})
         out.append(
             f'    <li class="question" id="cau-{q.position}" data-question="{qid}" '
-            f'data-seq="{_OPEN}seq:{qid}{_CLOSE}">\n      <fieldset>\n'
+            f'data-seq="{OPEN}seq:{qid}{CLOSE}">\n      <fieldset>\n'
             f'        <legend><span class="qnum">{number}.</span> '
             f"{_question_text_html(q.text)}\n"
             + (kind_note if multiple else "")
@@ -180,12 +170,12 @@ def _questions_html(questions) -> str:
         for option, choice_id in zip(q.options, q.choice_ids, strict=True):
             out.append(
                 f'          <label class="option">\n            <input type="{kind}" '
-                f'name="q{qid}" value="{option.token}"{_OPEN}c:{choice_id}{_CLOSE}>\n'
+                f'name="q{qid}" value="{option.token}"{OPEN}c:{choice_id}{CLOSE}>\n'
                 f"            <span>{_text_html(option.text)}</span>\n          </label>\n"
             )
         out.append(
-            f'        <p class="save-state" data-save-state{_OPEN}saved:{qid}{_CLOSE}>'
-            f"{_OPEN}savedtext:{qid}{_CLOSE}</p>\n      </fieldset>\n    </li>\n"
+            f'        <p class="save-state" data-save-state{OPEN}saved:{qid}{CLOSE}>'
+            f"{OPEN}savedtext:{qid}{CLOSE}</p>\n      </fieldset>\n    </li>\n"
         )
     return "".join(out)
 
@@ -207,9 +197,9 @@ def page_shell_build(*, request, attempt: Attempt, questions=None) -> PageShell:
         "path": escape(request.get_full_path()),
     }
     for name, value in per_attempt.items():
-        html = html.replace(_slot(name), value)
+        html = html.replace(slot(name), value)
     shell = PageShell(
-        parts=tuple(_SLOT.split(html)),
+        parts=slots_cut(html),
         saved_text=_("đã lưu"),
         save_url=reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
         result_url=reverse("quizzes:result", kwargs={"attempt_id": attempt.pk}),
