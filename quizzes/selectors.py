@@ -2,6 +2,7 @@
 the quiz page and the autosave need, option tokens, an attempt's questions as its pages show
 them, results and history. Query budgets are pinned by tests/quizzes/test_query_budgets.py."""
 
+import functools
 import hashlib
 import hmac
 import json
@@ -362,36 +363,41 @@ def _db_datetime(value) -> datetime:
     return value
 
 
+# The answers of an attempt as one JSON text, [[question id, seq, [chosen option ids]], ...]
+# (NULL or "[]" when it has none): one row and one json.loads per page view, where a join gave
+# a row per answer, each with its own json.loads of `selected`.
+_ANSWERS_JSON = {
+    "postgresql": "json_agg(json_build_array(aa.question_id, aa.seq, aa.selected))::text",
+    "sqlite": "json_group_array(json_array(aa.question_id, aa.seq, json(aa.selected)))",
+}
+
+
+@functools.cache
+def _attempt_page_state_sql(vendor: str) -> str:
+    return f"""
+        SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
+               c.grace_seconds, c.bind_attempt_to_session, a.participant_id,
+               u.password, u.is_active,
+               (SELECT {_ANSWERS_JSON[vendor]}
+                FROM {AttemptAnswer._meta.db_table} aa WHERE aa.attempt_id = a.id)
+        FROM {Attempt._meta.db_table} a
+        JOIN {Participant._meta.db_table} p ON p.id = a.participant_id
+        JOIN {User._meta.db_table} u ON u.id = p.user_id
+        JOIN {Round._meta.db_table} r ON r.id = a.round_id
+        JOIN {Contest._meta.db_table} c ON c.id = r.contest_id
+        WHERE a.id = %s AND p.user_id = %s
+        """
+
+
 def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | None:
     """The attempt of this account as its quiz page needs it on every request, in one query:
     state, deadline, the contest's grace and session rule, the prediction, and each answer's
     chosen options and sequence number. Written in SQL because it runs on every page view and
     the ORM's four-table query costs more to compile and turn into objects than to run."""
-    attempt_table = Attempt._meta.db_table
-    answer_table = AttemptAnswer._meta.db_table
-    participant_table = Participant._meta.db_table
-    user_table = User._meta.db_table
-    round_table = Round._meta.db_table
-    contest_table = Contest._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT a.state, a.deadline, a.prediction, a.prediction_seq, a.session_key,
-                   c.grace_seconds, c.bind_attempt_to_session, a.participant_id,
-                   u.password, u.is_active,
-                   aa.question_id, aa.selected, aa.seq
-            FROM {attempt_table} a
-            JOIN {participant_table} p ON p.id = a.participant_id
-            JOIN {user_table} u ON u.id = p.user_id
-            JOIN {round_table} r ON r.id = a.round_id
-            JOIN {contest_table} c ON c.id = r.contest_id
-            LEFT JOIN {answer_table} aa ON aa.attempt_id = a.id
-            WHERE a.id = %s AND p.user_id = %s
-            """,
-            [attempt_id, user_id],
-        )
-        rows = cursor.fetchall()
-    if not rows:
+        cursor.execute(_attempt_page_state_sql(connection.vendor), [attempt_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
         return None
     (
         state,
@@ -404,15 +410,8 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         participant_id,
         password,
         is_active,
-    ) = rows[0][:10]
-    answers = {}
-    for row in rows:
-        question_id, selected, seq = row[10:]
-        if question_id is not None:
-            answers[question_id] = (
-                json.loads(selected) if isinstance(selected, str) else selected or [],
-                seq,
-            )
+        answers_json,
+    ) = row
     return AttemptPageState(
         attempt_id=attempt_id,
         participant_id=participant_id,
@@ -423,7 +422,10 @@ def attempt_page_state(*, attempt_id: int, user_id: int) -> AttemptPageState | N
         session_key=session_key or "",
         prediction=prediction,
         prediction_seq=prediction_seq,
-        answers=answers,
+        answers={
+            question_id: (selected, seq)
+            for question_id, seq, selected in json.loads(answers_json or "[]")
+        },
         account_password=password,
         account_active=bool(is_active),
     )
