@@ -1,6 +1,7 @@
 """The quiz page's state query on the embedded default (SQLite, `make run`): its answers are
-aggregated by SQLite's JSON functions there (quizzes.selectors._ANSWERS_JSON). The same
-checks as tests/quizzes/test_page_state.py, and the page shows what is saved."""
+aggregated by SQLite's JSON functions there (quizzes.selectors._ANSWERS_JSON), and it is a
+plain statement (core.db.prepared prepares only on PostgreSQL). The same checks as
+tests/quizzes/test_page_state.py, and the page shows what is saved."""
 
 import json
 

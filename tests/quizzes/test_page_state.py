@@ -1,8 +1,11 @@
 """quizzes.selectors.attempt_page_state, the quiz page's one query: the same state as the ORM
-reads, whatever the answers hold, and only for the attempt's owner;
-tests/deploy/test_sqlite_page_state.py runs the same checks on SQLite."""
+reads, whatever the answers hold, and only for the attempt's owner. On PostgreSQL it is a
+statement prepared once per connection (core.db.prepared); tests/deploy/test_sqlite_page_state.py
+runs the same checks on SQLite."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from quizzes.models import Attempt, AttemptAnswer, Question
 from quizzes.selectors import AttemptPageState, attempt_page_state
@@ -110,3 +113,64 @@ def test_only_the_owner_reads_it(attempt_in_progress, participant):
     assert attempt_page_state(attempt_id=attempt_in_progress.pk, user_id=other.user_id) is None
     assert attempt_page_state(attempt_id=attempt_in_progress.pk + 1000, user_id=0) is None
     assert page_state_of(attempt_in_progress) is not None
+
+
+def _statements(attempt: Attempt) -> list[str]:
+    """The statements attempt_page_state sent, by their first word; its state checked."""
+    with CaptureQueriesContext(connection) as captured:
+        state = page_state_of(attempt)
+    assert state == expected_page_state(attempt.pk)
+    return [query["sql"].split(None, 1)[0] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prepared_once_per_connection(postgresql):
+    """One statement each time: the PREPARE travels with the first EXECUTE of a connection; a
+    new connection (after CONN_MAX_AGE, an error) prepares it again. Each shows what is saved
+    at that moment."""
+    attempt = attempt_with_answers()
+    connection.close()
+    assert _statements(attempt) == ["PREPARE"]
+    assert _statements(attempt) == ["EXECUTE"]
+    unanswered = attempt.answers.filter(seq=0).order_by("position").first()
+    answer_save(
+        participant_id=attempt.participant_id,
+        attempt_id=attempt.pk,
+        question_id=unanswered.question_id,
+        choice_ids=unanswered.choice_order[:1],
+        seq=9,
+    )
+    assert _statements(attempt) == ["EXECUTE"]
+    assert page_state_of(attempt).answers[unanswered.question_id] == (
+        unanswered.choice_order[:1],
+        9,
+    )
+    connection.close()
+    assert _statements(attempt) == ["PREPARE"]
+    assert _statements(attempt) == ["EXECUTE"]
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def test_a_lost_prepared_statement_is_prepared_again(postgresql, attempt_in_progress):
+    """A server session that lost its prepared statements behind Django's back (DEALLOCATE
+    ALL here; a pooler sharing sessions would do this) fails the one call that meets it, and
+    the next call prepares the statement again. A transaction rolled back keeps what it
+    prepared (PREPARE is not transactional)."""
+    page_state_of(attempt_in_progress)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        page_state_of(attempt_in_progress)
+    with pytest.raises(_RolledBack), transaction.atomic():
+        assert _statements(attempt_in_progress) == ["PREPARE"]
+        raise _RolledBack
+    assert _statements(attempt_in_progress) == ["EXECUTE"]

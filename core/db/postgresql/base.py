@@ -1,4 +1,5 @@
-"""PostgreSQL, with Django's connection health check made at most once a second.
+"""PostgreSQL, with Django's connection health check made at most once a second, and the
+statements prepared in each connection's server session (core.db.prepared).
 
 With CONN_HEALTH_CHECKS Django pings a persistent connection ("SELECT 1", a round trip) before
 its first use in every request: on the autosave, one guarded UPDATE, that ping was a second
@@ -17,6 +18,9 @@ HEALTH_CHECK_SECONDS = 1.0
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _checked_at = 0.0
+    # The statements prepared in the current server session (core.db.prepared):
+    # SQL text → statement name.
+    prepared_statements: dict[str, str] | None = None
 
     def close_if_health_check_failed(self):
         if (
@@ -33,3 +37,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def connect(self):
         super().connect()
         self._checked_at = time.monotonic()
+        # A new server session (first connection, or after CONN_MAX_AGE, an error or a failed
+        # health check) holds no prepared statement.
+        self.prepared_statements = {}
