@@ -33,3 +33,15 @@ def test_without_a_cookie_django_makes_one():
     token = csrf_token_masked(request)
 
     assert csrf._unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+
+
+def test_the_mask_maps_random_bytes_evenly(monkeypatch):
+    """Bytes 0-247 name characters (byte mod 62); 248-255, which would favour the first eight,
+    are dropped and more are drawn."""
+    draws = iter([bytes(range(248, 256)) * 5, bytes(range(62, 62 + 40))])
+    monkeypatch.setattr("core.csrf.os.urandom", lambda n: next(draws))
+
+    token = csrf_token_masked(_request())
+
+    assert token[: csrf.CSRF_SECRET_LENGTH] == csrf.CSRF_ALLOWED_CHARS[:32]
+    assert csrf._unmask_cipher_token(token) == SECRET
