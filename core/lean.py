@@ -8,9 +8,9 @@ matches one of `LEAN_PATHS`:
 
 - first to the path's *fast handler*, when it names one: a function that answers the usual
   case from the request alone (the autosave with a valid pass: quizzes.views.answer_save_fast)
-  or returns None. Its answer gets the security headers of Django's SecurityMiddleware and
-  skips the rest of the stack and URL resolution: on a machine of bench/'s class that is a
-  third of the save's CPU (bench/results/, issue 18);
+  or returns None (or raises, logged): the request then goes on as below. Its answer passes
+  Django's SecurityMiddleware (the HTTPS redirect, the security headers) and skips the rest of
+  the stack and URL resolution (figures in bench/results/, issue 18);
 - otherwise through a second chain built from `LEAN_MIDDLEWARE` (sessions, CSRF,
   authentication, language, security headers: all a JSON endpoint needs) to the view. That
   chain is Django's own handler with another middleware list, so view middleware (the CSRF
@@ -19,12 +19,15 @@ matches one of `LEAN_PATHS`:
 The rest of the site goes through the full stack.
 """
 
+import logging
 import re
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.middleware.security import SecurityMiddleware
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 class _LeanHandler(BaseHandler):
@@ -63,7 +66,16 @@ class LeanPathsMiddleware:
             return self.get_response(request)
         match, fast = route
         if fast is not None:
-            response = fast(request, **{k: int(v) for k, v in match.groupdict().items()})
+            redirect = self.security.process_request(request)
+            if redirect is not None:
+                return self.security.process_response(request, redirect)
+            try:
+                response = fast(request, **{k: int(v) for k, v in match.groupdict().items()})
+            except Exception:
+                # The database unreachable, say: the view meets it again and answers as it
+                # would (a 503 with Retry-After, in the person's language).
+                logger.warning("fast handler failed, the view answers", exc_info=True)
+                response = None
             if response is not None:
                 return self.security.process_response(request, response)
         # The chain only: the outer handler already set the URLconf and will log and

@@ -6,11 +6,13 @@ import json
 import re
 from datetime import timedelta
 
+import psycopg2
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quizzes.models import Attempt, AttemptAnswer
 from quizzes.selectors import choice_token, question_contents
@@ -186,3 +188,63 @@ def test_a_refused_save_is_counted_once(player, attempt_in_progress):
     assert codes == [200, 200, 200, 429]
     assert fifth.status_code == 200
     assert sixth.status_code == 429
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_a_save_over_plain_http_is_sent_to_https_first(client, participant, attempt_in_progress):
+    """The fast handler passes SecurityMiddleware's HTTPS redirect as the stack would."""
+    response = client.post(
+        reverse("quizzes:save", args=[attempt_in_progress.pk]),
+        data=json.dumps(_body(attempt_in_progress, seq=3)),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_in_the_fast_handler_is_answered_by_the_view(
+    english_reader, player, attempt_in_progress
+):
+    """A real database error (the answer row locked elsewhere past lock_timeout): the view
+    meets it again and answers 503 with Retry-After in the person's language; nothing saved."""
+    save_pass = _page_pass(player, attempt_in_progress)
+    row = attempt_in_progress.answers.order_by("position")[0]
+    before = _stored(attempt_in_progress)
+    player.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    player.raise_request_exception = False  # answered by handler500, as in production
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
+    holder = psycopg2.connect(**_dsn())
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {AttemptAnswer._meta.db_table} WHERE id = %s FOR UPDATE", [row.pk]
+            )
+            response = player.post(
+                reverse("quizzes:save", args=[attempt_in_progress.pk]),
+                data=json.dumps(_body(attempt_in_progress, seq=9)),
+                content_type="application/json",
+                headers={"X-Attempt-Pass": save_pass},
+            )
+    finally:
+        holder.rollback()
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+    assert response.status_code == 503 and response["Retry-After"]
+    assert response.json()["code"] == "unavailable"
+    assert response.json()["error"].startswith("The system is busy")
+    assert _stored(attempt_in_progress) == before
+
+
+def _dsn() -> dict:
+    params = connection.get_connection_params()
+    return {k: v for k, v in params.items() if k in ("host", "port", "user", "password", "dbname")}
+
+
+@pytest.fixture
+def english_reader():
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
