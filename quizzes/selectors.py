@@ -232,6 +232,17 @@ def choice_token(*, attempt_id: int, choice_id: int) -> str:
 _choice_hmac: dict[str, hmac.HMAC] = {}
 
 
+@functools.lru_cache(maxsize=8192)
+def _choices_by_token(secret: str, attempt_id: int, choice_ids: tuple[int, ...]) -> dict:
+    """Token → option id for one question of one attempt, kept per process: every save of
+    the question would compute the same HMACs again. 8,192 entries take a few MB. `secret`
+    is part of the key so that a changed SECRET_KEY never reuses old tokens."""
+    return {
+        choice_token(attempt_id=attempt_id, choice_id=choice_id): choice_id
+        for choice_id in choice_ids
+    }
+
+
 def choice_ids_from_tokens(
     *,
     attempt_id: int,
@@ -245,10 +256,7 @@ def choice_ids_from_tokens(
         content = question_contents(question_ids=[question_id]).get(question_id)
     if content is None:
         return None
-    by_token = {
-        choice_token(attempt_id=attempt_id, choice_id=choice_id): choice_id
-        for choice_id in content.choices
-    }
+    by_token = _choices_by_token(settings.SECRET_KEY, attempt_id, tuple(content.choices))
     ids = []
     for token in tokens:
         if token not in by_token:

@@ -289,16 +289,82 @@ def _save_payload(request):
 _csrf_check = CsrfViewMiddleware(lambda request: None)
 
 
+def _save_pass_vouched(request, *, attempt_id: int, question_id: int | None):
+    """The save's pass (quizzes.save_pass) and the question's content when the pass was issued
+    to this request's session for this attempt and the cache vouches that the session is still
+    signed in as its owner; (None, None) otherwise."""
+    token = request.META.get("HTTP_X_ATTEMPT_PASS")
+    if not token:
+        return None, None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    save_pass = save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
+    if save_pass is None:
+        return None, None
+    signed_in, content = save_pass_signed_in(
+        save_pass=save_pass, session_key=session_key, question_id=question_id
+    )
+    return (save_pass, content) if signed_in else (None, None)
+
+
+def _save_answered(saved: bool, seq: int) -> HttpResponse:
+    # What JsonResponse writes, without its encoder class: the most frequent answer of the site.
+    return HttpResponse(
+        b'{"ok": true, "saved": %s, "seq": %d}' % (b"true" if saved else b"false", seq),
+        content_type="application/json",
+    )
+
+
+def answer_save_fast(request, *, attempt_id: int) -> HttpResponse | None:
+    """The autosave's usual case, answered ahead of the middleware stack and URL resolution
+    (core.lean, settings.LEAN_PATHS): a well-formed body with a valid pass of a session that
+    the cache vouches for, within the rate limits, saved or found stale. None for anything
+    else, and the view below answers with Django's checks, in the person's language; nothing
+    is written before None (every AttemptError is raised before the save's one statement, or
+    by a statement that changed nothing)."""
+    if request.method != "POST" or attempt_id > ID_MAX:
+        return None
+    parsed = _save_payload(request)
+    if isinstance(parsed, HttpResponse):
+        return None
+    seq, question_id, choices, prediction = parsed
+    save_pass, content = _save_pass_vouched(request, attempt_id=attempt_id, question_id=question_id)
+    if save_pass is None:
+        return None
+    wait = request_retry_after(request, scope="answer_save", user_id=save_pass.user_id)
+    # Counted once: the view answers a refusal (or an error) without counting it again.
+    request.save_rate_counted = wait
+    if wait:
+        return None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    try:
+        saved = attempt_answer_record(
+            user_id=save_pass.user_id,
+            attempt_id=attempt_id,
+            seq=seq,
+            question_id=question_id,
+            choice_tokens=choices,
+            prediction=prediction,
+            session_key=session_key,
+            context=save_pass.context(session_key=session_key),
+            content=content,
+        )
+    except AttemptError:
+        return None
+    return _save_answered(saved, seq)
+
+
 @csrf_exempt
 @require_POST
 def answer_save_view(request, attempt_id: int):
     """JSON autosave: {"question": id, "choices": [token…], "seq": n} or
     {"prediction": n, "seq": n}, with the page's signed pass in X-Attempt-Pass
     (quizzes.save_pass): the session is then checked from the cache without loading the
-    account, and the attempt's facts come from the pass. Without a pass, or when the cache
-    cannot vouch for the session, Django's full check. No never_cache: a POST's answer is never
-    stored by a cache without explicit freshness information (RFC 9110 §9.3.3), and the headers
-    cost CPU on the most frequent request of the site."""
+    account, and the attempt's facts come from the pass (the usual case is answered by
+    answer_save_fast before the middleware; this view answers the rest). Without a pass, or
+    when the cache cannot vouch for the session, Django's full check. No never_cache: a POST's
+    answer is never stored by a cache without explicit freshness information (RFC 9110
+    §9.3.3), and the headers cost CPU on the most frequent request of the site."""
+    counted = getattr(request, "save_rate_counted", None)
     parsed = _save_payload(request)
     if isinstance(parsed, JsonResponse):
         # A bad body counts against the limits too (Django's check names the account).
@@ -306,19 +372,9 @@ def answer_save_view(request, attempt_id: int):
         return too_many_requests(request, as_json=True, retry_after=wait) if wait else parsed
     seq, question_id, choices, prediction = parsed
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    token = request.META.get("HTTP_X_ATTEMPT_PASS")
-    save_pass = (
-        save_pass_read(token=token, attempt_id=attempt_id, session_key=session_key)
-        if token
-        else None
-    )
-    context = content = None
-    signed_in = False
+    save_pass, content = _save_pass_vouched(request, attempt_id=attempt_id, question_id=question_id)
+    context = None
     if save_pass is not None:
-        signed_in, content = save_pass_signed_in(
-            save_pass=save_pass, session_key=session_key, question_id=question_id
-        )
-    if signed_in:
         user_id = save_pass.user_id
         context = save_pass.context(session_key=session_key)
     else:
@@ -336,7 +392,10 @@ def answer_save_view(request, attempt_id: int):
             )
         user_id = request.user.pk
         session_auth_remember(user=request.user)
-    wait = request_retry_after(request, scope="answer_save", user_id=user_id)
+    if counted is None:
+        wait = request_retry_after(request, scope="answer_save", user_id=user_id)
+    else:
+        wait = counted
     if wait:
         return too_many_requests(request, as_json=True, retry_after=wait)
     try:
@@ -353,11 +412,7 @@ def answer_save_view(request, attempt_id: int):
         )
     except AttemptError as error:
         return _json_error(error.code, error.message, error.status)
-    # What JsonResponse writes, without its encoder class: the most frequent answer of the site.
-    return HttpResponse(
-        b'{"ok": true, "saved": %s, "seq": %d}' % (b"true" if saved else b"false", seq),
-        content_type="application/json",
-    )
+    return _save_answered(saved, seq)
 
 
 def _posted_answers(request, attempt_id: int) -> tuple[dict[int, list[int]], int | None]:
