@@ -641,8 +641,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
     parser.add_argument("--only", default="abcdef", help="scenarios to run, e.g. 'ae'")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 18000)))
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # deploy/gunicorn.conf.py's defaults on this class of machine (two CPUs).
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)

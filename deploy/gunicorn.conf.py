@@ -2,17 +2,24 @@
 contest_site.wsgi:application`. Every number can be changed from the environment.
 
 Why these defaults:
-- Worker class gthread: a request spends most of its time waiting on PostgreSQL and Redis
+- Worker class gthread: a request spends much of its time waiting on PostgreSQL and Redis
   (an answer save is one guarded UPDATE), so a few threads per process keep the CPU busy
   while others wait, at a fraction of the memory of extra processes.
-- GUNICORN_WORKERS = number of CPUs available to the container (at least 2): one process per
-  core runs Python code in parallel (the GIL limits each process to one core); 2 at least, so
-  one worker being recycled or killed never leaves the container without a server.
-- GUNICORN_THREADS = 4: with the worker count above this is 4 requests in flight per core,
-  enough to hide database latency. Each thread keeps its own PostgreSQL connection
-  (DB_CONN_MAX_AGE), so connections = web containers x workers x threads: 4 containers x
-  2 workers x 4 threads = 32, well under PostgreSQL's default max_connections (100) with room
-  for the Celery workers. Check that sum when scaling out (docs/operations.md).
+- GUNICORN_WORKERS = twice the CPUs available to the container (at least 2), GUNICORN_THREADS
+  = 2: the same 4 requests in flight per core as 1 process x 4 threads, but fewer threads
+  contending for each process's GIL. Once the save and the quiz page cost a millisecond or two,
+  the waits (a Redis round trip, a query) were a large part of each request, and 4 threads
+  handing one GIL to each other left the cores part idle. On 2 cores (bench/, 2026-12-02,
+  commit 2617574), 4 x 2 served 872–997 saves/s and 580–830 quiz pages/s in four runs, where
+  2 x 4 served 596–820 and 520–629 in six (save p99 86–277 ms against 77–715 ms), with the
+  CPU per request as good or better (save 66–70 % of the empty view's against 59–72 %, page
+  39–50 % against 35–44 %). One process per core at least runs Python in
+  parallel; 2 at least, so one worker being recycled or killed never leaves the container
+  without a server. Each thread keeps its own PostgreSQL connection (DB_CONN_MAX_AGE), so
+  connections = web containers x workers x threads: 4 containers x 4 workers x 2 threads = 32
+  on 2-core containers, well under max_connections (docker-compose.yml) with room for the
+  Celery workers. Check that sum when scaling out (docs/operations.md). A process takes
+  ≈ 65–100 MB.
 - GUNICORN_REUSE_PORT = on: each worker opens its own listening socket (SO_REUSEPORT) and
   the kernel spreads new connections over them. With one shared socket, the first worker to
   wake accepts a burst of keep-alive connections and keeps them: in 5 of 10 bench runs one
@@ -44,8 +51,8 @@ def _cpus() -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = _int("GUNICORN_WORKERS", max(2, _cpus()))
-threads = _int("GUNICORN_THREADS", 4)
+workers = _int("GUNICORN_WORKERS", max(2, 2 * _cpus()))
+threads = _int("GUNICORN_THREADS", 2)
 reuse_port = _bool("GUNICORN_REUSE_PORT", True)
 # A request slower than this is stuck (the slowest page, an export, streams and keeps the
 # worker alive); the master kills and replaces the worker, the proxy answers 502 for it.

@@ -6,6 +6,7 @@ variable the settings read documented in .env.example."""
 import importlib
 import importlib.util
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -216,6 +217,17 @@ def test_gunicorn_reads_workers_and_threads_from_the_environment(monkeypatch):
 
     assert (config["workers"], config["threads"], config["worker_class"]) == (7, 3, "gthread")
     assert config["bind"] == "0.0.0.0:8000"
+
+
+def test_gunicorn_defaults_to_two_processes_of_two_threads_per_cpu(monkeypatch):
+    """deploy/gunicorn.conf.py explains the figures: 4 threads per process contended for its GIL."""
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    config: dict = {}
+    exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), config)
+
+    cpus = len(os.sched_getaffinity(0))
+    assert (config["workers"], config["threads"]) == (max(2, 2 * cpus), 2)
 
 
 # --- the Dockerfile --------------------------------------------------------------------------
