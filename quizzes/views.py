@@ -306,6 +306,23 @@ def _save_pass_vouched(request, *, attempt_id: int, question_id: int | None):
     return (save_pass, content) if signed_in else (None, None)
 
 
+def _answer_recorded(request, *, attempt_id: int, parsed, user_id: int, context, content) -> bool:
+    """The save of a parsed body (_save_payload) for this account: True if stored, False if a
+    newer one was; AttemptError when refused, with nothing written."""
+    seq, question_id, choices, prediction = parsed
+    return attempt_answer_record(
+        user_id=user_id,
+        attempt_id=attempt_id,
+        seq=seq,
+        question_id=question_id,
+        choice_tokens=choices,
+        prediction=prediction,
+        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+        context=context,
+        content=content,
+    )
+
+
 def _save_answered(saved: bool, seq: int) -> HttpResponse:
     # What JsonResponse writes, without its encoder class: the most frequent answer of the site.
     return HttpResponse(
@@ -326,7 +343,7 @@ def answer_save_fast(request, *, attempt_id: int) -> HttpResponse | None:
     parsed = _save_payload(request)
     if isinstance(parsed, HttpResponse):
         return None
-    seq, question_id, choices, prediction = parsed
+    seq, question_id = parsed[:2]
     save_pass, content = _save_pass_vouched(request, attempt_id=attempt_id, question_id=question_id)
     if save_pass is None:
         return None
@@ -337,14 +354,11 @@ def answer_save_fast(request, *, attempt_id: int) -> HttpResponse | None:
         return None
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     try:
-        saved = attempt_answer_record(
-            user_id=save_pass.user_id,
+        saved = _answer_recorded(
+            request,
             attempt_id=attempt_id,
-            seq=seq,
-            question_id=question_id,
-            choice_tokens=choices,
-            prediction=prediction,
-            session_key=session_key,
+            parsed=parsed,
+            user_id=save_pass.user_id,
             context=save_pass.context(session_key=session_key),
             content=content,
         )
@@ -370,7 +384,7 @@ def answer_save_view(request, attempt_id: int):
         # A bad body counts against the limits too (Django's check names the account).
         wait = request_retry_after(request, scope="answer_save")
         return too_many_requests(request, as_json=True, retry_after=wait) if wait else parsed
-    seq, question_id, choices, prediction = parsed
+    seq, question_id = parsed[:2]
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     save_pass, content = _save_pass_vouched(request, attempt_id=attempt_id, question_id=question_id)
     context = None
@@ -392,21 +406,19 @@ def answer_save_view(request, attempt_id: int):
             )
         user_id = request.user.pk
         session_auth_remember(user=request.user)
-    if counted is None:
-        wait = request_retry_after(request, scope="answer_save", user_id=user_id)
-    else:
-        wait = counted
+    wait = (
+        counted
+        if counted is not None
+        else request_retry_after(request, scope="answer_save", user_id=user_id)
+    )
     if wait:
         return too_many_requests(request, as_json=True, retry_after=wait)
     try:
-        saved = attempt_answer_record(
-            user_id=user_id,
+        saved = _answer_recorded(
+            request,
             attempt_id=attempt_id,
-            seq=seq,
-            question_id=question_id,
-            choice_tokens=choices,
-            prediction=prediction,
-            session_key=session_key,
+            parsed=parsed,
+            user_id=user_id,
             context=context,
             content=content,
         )
